@@ -1,0 +1,57 @@
+/**
+ * What an API operation is: its name (the `X-Amz-Target` suffix), the access it needs, its
+ * wire input shape and its handler. Handlers are thin: they map the wire shape to a service
+ * call and the result back to the wire; rules live in services/ and domain/.
+ */
+import type { z } from 'zod';
+import type { AccessKey, OperationAccess } from '../domain/access-key.js';
+import type { AccessKeyService } from '../services/access-key-service.js';
+import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
+import type { TagService } from '../services/tag-service.js';
+import type { WindowHistoryService } from '../services/window-history-service.js';
+import type { WindowScheduleService } from '../services/window-schedule-service.js';
+import type { WindowTargetService } from '../services/window-target-service.js';
+import type { WindowTaskService } from '../services/window-task-service.js';
+import type { PageTokens } from './page-tokens.js';
+
+export interface Services {
+  readonly windows: MaintenanceWindowService;
+  readonly targets: WindowTargetService;
+  readonly tasks: WindowTaskService;
+  readonly history: WindowHistoryService;
+  readonly schedules: WindowScheduleService;
+  readonly tags: TagService;
+  readonly accessKeys: AccessKeyService;
+}
+
+/** Per-request context handed to a handler. */
+export interface RequestContext {
+  readonly services: Services;
+  readonly pageTokens: PageTokens;
+  /** Region from the SigV4 credential scope (or the server default). */
+  readonly region: string;
+  readonly accountId: string;
+  /** The authenticated caller; undefined only when authentication is disabled. */
+  readonly caller: AccessKey | undefined;
+}
+
+export interface Operation<I = unknown> {
+  readonly name: string;
+  /** Which roles may call it. */
+  readonly access: OperationAccess;
+  readonly input: z.ZodType;
+  /** Error name for a bad NextToken: InvalidNextToken where SSM models it, else ValidationException. */
+  readonly invalidTokenError?: string;
+  handle(input: I, ctx: RequestContext): Promise<Record<string, unknown>>;
+}
+
+/** Declares an operation with its input type inferred from the schema. */
+export function defineOperation<S extends z.ZodType>(operation: {
+  readonly name: string;
+  readonly access: OperationAccess;
+  readonly input: S;
+  readonly invalidTokenError?: string;
+  handle(input: z.infer<S>, ctx: RequestContext): Promise<Record<string, unknown>>;
+}): Operation<z.infer<S>> {
+  return operation;
+}

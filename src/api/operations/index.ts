@@ -1,0 +1,62 @@
+/** Every operation the API answers, by `X-Amz-Target`. */
+import type { Operation } from '../operation.js';
+import { createAccessKey, deleteAccessKey, listAccessKeys } from './access-keys.js';
+import { createMaintenanceWindow } from './create-maintenance-window.js';
+import { deleteMaintenanceWindow } from './delete-maintenance-window.js';
+import { deregisterTargetFromMaintenanceWindow } from './deregister-target-from-maintenance-window.js';
+import { deregisterTaskFromMaintenanceWindow } from './deregister-task-from-maintenance-window.js';
+import { describeMaintenanceWindowExecutionTaskInvocations } from './describe-maintenance-window-execution-task-invocations.js';
+import { describeMaintenanceWindowExecutionTasks } from './describe-maintenance-window-execution-tasks.js';
+import { describeMaintenanceWindowExecutions } from './describe-maintenance-window-executions.js';
+import { describeMaintenanceWindowSchedule } from './describe-maintenance-window-schedule.js';
+import { describeMaintenanceWindowTargets } from './describe-maintenance-window-targets.js';
+import { describeMaintenanceWindowTasks } from './describe-maintenance-window-tasks.js';
+import { describeMaintenanceWindows } from './describe-maintenance-windows.js';
+import { describeMaintenanceWindowsForTarget } from './describe-maintenance-windows-for-target.js';
+import { getMaintenanceWindow } from './get-maintenance-window.js';
+import { getMaintenanceWindowExecution } from './get-maintenance-window-execution.js';
+import { getMaintenanceWindowExecutionTask } from './get-maintenance-window-execution-task.js';
+import { getMaintenanceWindowExecutionTaskInvocation } from './get-maintenance-window-execution-task-invocation.js';
+import { getMaintenanceWindowTask } from './get-maintenance-window-task.js';
+import { registerTargetWithMaintenanceWindow } from './register-target-with-maintenance-window.js';
+import { registerTaskWithMaintenanceWindow } from './register-task-with-maintenance-window.js';
+import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './tagging.js';
+import { updateMaintenanceWindow } from './update-maintenance-window.js';
+import { updateMaintenanceWindowTarget } from './update-maintenance-window-target.js';
+import { updateMaintenanceWindowTask } from './update-maintenance-window-task.js';
+
+/** Operations of the SSM service, answered under `AmazonSSM.<Name>`. */
+export const SSM_OPERATIONS: readonly Operation<never>[] = [
+  createMaintenanceWindow,
+  updateMaintenanceWindow,
+  getMaintenanceWindow,
+  deleteMaintenanceWindow,
+  describeMaintenanceWindows,
+  registerTargetWithMaintenanceWindow,
+  updateMaintenanceWindowTarget,
+  deregisterTargetFromMaintenanceWindow,
+  describeMaintenanceWindowTargets,
+  registerTaskWithMaintenanceWindow,
+  updateMaintenanceWindowTask,
+  getMaintenanceWindowTask,
+  deregisterTaskFromMaintenanceWindow,
+  describeMaintenanceWindowTasks,
+  describeMaintenanceWindowExecutions,
+  getMaintenanceWindowExecution,
+  describeMaintenanceWindowExecutionTasks,
+  getMaintenanceWindowExecutionTask,
+  describeMaintenanceWindowExecutionTaskInvocations,
+  getMaintenanceWindowExecutionTaskInvocation,
+  describeMaintenanceWindowSchedule,
+  describeMaintenanceWindowsForTarget,
+  addTagsToResource,
+  removeTagsFromResource,
+  listTagsForResource,
+] as unknown as readonly Operation<never>[];
+
+/** Mado's own operations, answered under `Mado.<Name>`. */
+export const MADO_OPERATIONS: readonly Operation<never>[] = [
+  createAccessKey,
+  listAccessKeys,
+  deleteAccessKey,
+] as unknown as readonly Operation<never>[];

@@ -1,0 +1,457 @@
+/**
+ * Verifies the AWS Signature Version 4 `Authorization` header on an incoming SSM API request
+ * (spec §1.7). The AWS CLI, botocore and `@aws-sdk/client-ssm` sign every request this way.
+ *
+ * Checks, in this order; the first failure is the result:
+ *  1. an `Authorization` header exists                    → MissingAuthenticationTokenException
+ *  2. it parses: algorithm, Credential (5-part scope), SignedHeaders (with `host` and
+ *     `x-amz-date`), Signature; `X-Amz-Date` is present and well-formed
+ *                                                          → IncompleteSignatureException
+ *  3. the scope date equals the `X-Amz-Date` day and the scope service is ours
+ *                                                          → InvalidSignatureException
+ *  4. no `X-Amz-Security-Token` (we issue no temporary credentials), and the access key is known
+ *                                                          → UnrecognizedClientException
+ *  5. `|now - X-Amz-Date| <= maxClockSkewMs`               → InvalidSignatureException
+ *  6. the signature recomputed by `@smithy/signature-v4` equals the provided one (constant time)
+ *                                                          → InvalidSignatureException
+ * Every failure is returned as data (`{ ok: false, code, message }`); only bugs throw.
+ *
+ * The signature is recomputed by the same signer the AWS SDK v3 uses, on a request rebuilt from
+ * exactly the headers named in SignedHeaders. That signer has habits of its own, neutralised here:
+ *  - It deletes `authorization` and `date` and always writes `x-amz-date` from `signingDate`.
+ *    So we pass `signingDate` = the received `X-Amz-Date` (its format round-trips exactly), we
+ *    require `x-amz-date` to be signed, and we refuse a signed `date` header: the signer cannot
+ *    reproduce it, and none of the three SSM clients sends one next to `X-Amz-Date`.
+ *  - With `applyChecksum` (its default) it adds `x-amz-content-sha256` and signs it: turned off.
+ *  - When `x-amz-content-sha256` is among the headers it uses that value as the payload hash
+ *    instead of hashing the body (S3 semantics). The v3 SDK does send and sign this header, so we
+ *    first check that the value is the SHA-256 of the bytes received; otherwise a client could
+ *    sign a hash and send a different body.
+ *  - It adds `x-amz-security-token` when the credentials carry a session token: ours never do.
+ *  - It normalises the path (drops empty and `.`/`..` segments) and URI-encodes it once more.
+ *    botocore and the SDK do the same on the raw path they send, so we pass the path as received.
+ *  - It drops headers it deems unsignable (`user-agent`, `expect`, `proxy-*`, …) unless they are
+ *    in `signableHeaders`: we pass the SignedHeaders set.
+ *  - It keeps derived signing keys in a module-wide cache of 50 entries keyed by
+ *    (date, region, service, HMAC(secret, access key id)); we keep one signer per access key.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { Clock } from '../shared/clock.js';
+
+export interface IncomingSignedRequest {
+  /** HTTP method as received, e.g. `POST`. */
+  method: string;
+  /** Raw request path as received (still percent-encoded), e.g. `/` or `/prefix/`. */
+  path: string;
+  /** Raw query string without `?`; usually empty. */
+  query: string;
+  /**
+   * Request headers with lower-case names (Node's `IncomingHttpHeaders`). A repeated header
+   * given as an array is joined with `,` as SigV4 requires; prefer `req.headersDistinct`, since
+   * Node's `req.headers` has already joined repeats with `, `.
+   */
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact body bytes received. */
+  body: Buffer;
+}
+
+export type AuthFailureCode =
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'InvalidSignatureException'
+  | 'UnrecognizedClientException';
+
+export type VerificationResult =
+  | { ok: true; accessKeyId: string; region: string; service: string; signedAt: Date }
+  | { ok: false; code: AuthFailureCode; message: string };
+
+export interface SigV4VerifierOptions {
+  /** Secret for an access key id, or undefined when the key is unknown/disabled. Called once per request, must be fast (an in-memory map lookup). */
+  lookupSecret(accessKeyId: string): string | undefined;
+  clock: Clock;
+  /** Allowed |server time - X-Amz-Date|; AWS uses 5 minutes. */
+  maxClockSkewMs: number;
+  /** Signing service name that must appear in the credential scope ('ssm'). */
+  service: string;
+}
+
+type VerificationFailure = Extract<VerificationResult, { ok: false }>;
+
+interface SignedHeaderList {
+  readonly names: readonly string[];
+  /** The same names, for the signer's `signableHeaders` and for membership tests. */
+  readonly set: Set<string>;
+}
+
+interface ParsedAuthorization {
+  readonly accessKeyId: string;
+  readonly scopeDate: string;
+  readonly region: string;
+  readonly service: string;
+  readonly signedHeaders: SignedHeaderList;
+  readonly signature: string;
+}
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const SCOPE_TERMINATOR = 'aws4_request';
+const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
+const REGION_PATTERN = /^[a-z0-9-]+$/i;
+/** An RFC 9110 token in lower case: SignedHeaders lists lower-case header names. */
+const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const AUTHORIZATION_PARAM_SEPARATOR = /[\s,]+/;
+/** Distinct SignedHeaders strings remembered; real clients send a handful. */
+const SIGNED_HEADER_CACHE_LIMIT = 64;
+
+const MISSING_TOKEN = 'Missing Authentication Token';
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
+const SIGNATURE_MISMATCH =
+  'The request signature we calculated does not match the signature you provided. ' +
+  'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+/** `Hash` is algorithm-generic; the signer wants a constructor taking only the (optional) HMAC key. */
+const Sha256 = Hash.bind(null, 'sha256');
+
+export class SigV4Verifier {
+  private readonly options: SigV4VerifierOptions;
+  /** One signer per access key, replaced when the key's secret changes. Only known keys get one. */
+  private readonly signers = new Map<string, { readonly secret: string; readonly signer: SignatureV4 }>();
+  private readonly signedHeaderLists = new Map<string, SignedHeaderList>();
+
+  constructor(options: SigV4VerifierOptions) {
+    this.options = options;
+  }
+
+  async verify(request: IncomingSignedRequest): Promise<VerificationResult> {
+    const authorization = firstValue(request.headers['authorization']);
+    if (authorization === undefined || authorization === '') {
+      return failure('MissingAuthenticationTokenException', MISSING_TOKEN);
+    }
+
+    const parsed = this.parseAuthorization(authorization);
+    if ('ok' in parsed) {
+      return parsed;
+    }
+
+    const amzDate = firstValue(request.headers['x-amz-date']);
+    if (amzDate === undefined) {
+      return incomplete(
+        `Authorization header requires existence of a 'X-Amz-Date' header. Authorization=${authorization}`,
+      );
+    }
+    const signedAt = parseAmzDate(amzDate);
+    if (signedAt === undefined) {
+      return incomplete(
+        `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+      );
+    }
+
+    if (parsed.scopeDate !== amzDate.slice(0, 8)) {
+      return invalid(
+        'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ' +
+          `'${parsed.scopeDate}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+      );
+    }
+    if (parsed.service !== this.options.service) {
+      return invalid(`Credential should be scoped to correct service: '${this.options.service}'.`);
+    }
+
+    if (request.headers['x-amz-security-token'] !== undefined) {
+      return failure('UnrecognizedClientException', INVALID_TOKEN);
+    }
+    const secret = this.options.lookupSecret(parsed.accessKeyId);
+    if (secret === undefined) {
+      this.signers.delete(parsed.accessKeyId);
+      return failure('UnrecognizedClientException', INVALID_TOKEN);
+    }
+
+    const skewFailure = checkSkew(amzDate, signedAt, this.options.clock.now(), this.options.maxClockSkewMs);
+    if (skewFailure !== undefined) {
+      return skewFailure;
+    }
+
+    // A malformed signature can never match; timingSafeEqual also needs equal lengths.
+    if (!SIGNATURE_PATTERN.test(parsed.signature)) {
+      return invalid(SIGNATURE_MISMATCH);
+    }
+
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const name of parsed.signedHeaders.names) {
+      headers[name] = joinHeaderValue(request.headers[name]);
+    }
+    // The signer takes a present x-amz-content-sha256 as the payload hash without hashing the body.
+    const declaredPayloadHash = headers['x-amz-content-sha256'];
+    if (
+      declaredPayloadHash !== undefined &&
+      declaredPayloadHash !== createHash('sha256').update(request.body).digest('hex')
+    ) {
+      return invalid(SIGNATURE_MISMATCH);
+    }
+
+    const signed = await this.signerFor(parsed.accessKeyId, secret).sign(
+      new HttpRequest({
+        method: request.method,
+        path: request.path,
+        query: parseQuery(request.query),
+        headers,
+        body: request.body,
+      }),
+      {
+        signingDate: signedAt,
+        signingRegion: parsed.region,
+        signingService: parsed.service,
+        signableHeaders: parsed.signedHeaders.set,
+      },
+    );
+    // `<...>, Signature=<64 hex>`: the signature is the last 64 characters.
+    const expected = String(signed.headers['authorization']).slice(-64);
+    if (!timingSafeEqual(Buffer.from(expected, 'latin1'), Buffer.from(parsed.signature, 'latin1'))) {
+      return invalid(SIGNATURE_MISMATCH);
+    }
+
+    return {
+      ok: true,
+      accessKeyId: parsed.accessKeyId,
+      region: parsed.region,
+      service: parsed.service,
+      signedAt,
+    };
+  }
+
+  private signerFor(accessKeyId: string, secret: string): SignatureV4 {
+    const cached = this.signers.get(accessKeyId);
+    if (cached !== undefined && cached.secret === secret) {
+      return cached.signer;
+    }
+    const signer = new SignatureV4({
+      credentials: { accessKeyId, secretAccessKey: secret },
+      // Region and service are given per request (signingRegion, signingService).
+      region: 'us-east-1',
+      service: this.options.service,
+      sha256: Sha256,
+      applyChecksum: false,
+      uriEscapePath: true,
+    });
+    this.signers.set(accessKeyId, { secret, signer });
+    return signer;
+  }
+
+  private parseAuthorization(authorization: string): ParsedAuthorization | VerificationFailure {
+    const space = authorization.indexOf(' ');
+    const algorithm = space === -1 ? authorization : authorization.slice(0, space);
+    if (algorithm !== ALGORITHM) {
+      return incomplete(
+        `Unsupported AWS 'algorithm': '${algorithm}'; only '${ALGORITHM}' is accepted. Authorization=${authorization}`,
+      );
+    }
+
+    let credential: string | undefined;
+    let signedHeaders: string | undefined;
+    let signature: string | undefined;
+    if (space !== -1) {
+      for (const part of authorization.slice(space + 1).split(AUTHORIZATION_PARAM_SEPARATOR)) {
+        if (part === '') {
+          continue;
+        }
+        const equals = part.indexOf('=');
+        if (equals === -1) {
+          return incomplete(
+            `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+          );
+        }
+        const value = part.slice(equals + 1);
+        switch (part.slice(0, equals)) {
+          case 'Credential':
+            credential = value;
+            break;
+          case 'SignedHeaders':
+            signedHeaders = value;
+            break;
+          case 'Signature':
+            signature = value;
+            break;
+          default:
+          // Unknown parameters are ignored, as AWS does.
+        }
+      }
+    }
+    if (!credential || !signedHeaders || !signature) {
+      const missing: string[] = [];
+      if (!credential) {
+        missing.push("Authorization header requires 'Credential' parameter.");
+      }
+      if (!signature) {
+        missing.push("Authorization header requires 'Signature' parameter.");
+      }
+      if (!signedHeaders) {
+        missing.push("Authorization header requires 'SignedHeaders' parameter.");
+      }
+      return incomplete(`${missing.join(' ')} Authorization=${authorization}`);
+    }
+
+    const scope = credential.split('/');
+    const [accessKeyId, scopeDate, region, service, terminator] = scope;
+    if (
+      scope.length !== 5 ||
+      accessKeyId === undefined ||
+      scopeDate === undefined ||
+      region === undefined ||
+      service === undefined ||
+      terminator === undefined
+    ) {
+      return incomplete(
+        `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+      );
+    }
+    if (terminator !== SCOPE_TERMINATOR) {
+      return incomplete(
+        `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
+      );
+    }
+    if (!REGION_PATTERN.test(region)) {
+      return incomplete(`Credential should be scoped to a valid region, not '${region}'.`);
+    }
+
+    const headerList = this.parseSignedHeaders(signedHeaders, authorization);
+    if ('ok' in headerList) {
+      return headerList;
+    }
+    return { accessKeyId, scopeDate, region, service, signedHeaders: headerList, signature };
+  }
+
+  private parseSignedHeaders(value: string, authorization: string): SignedHeaderList | VerificationFailure {
+    const cached = this.signedHeaderLists.get(value);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const names = value.split(';');
+    for (const name of names) {
+      if (!HEADER_NAME_PATTERN.test(name)) {
+        return incomplete(
+          `SignedHeaders must be lower-case header names separated by ';', got '${value}'. Authorization=${authorization}`,
+        );
+      }
+    }
+    const set = new Set(names);
+    if (!set.has('host')) {
+      return incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+    if (set.has('date')) {
+      // [LOCAL] AWS accepts a signed Date header; the smithy signer always strips it.
+      return incomplete(
+        `Signing the 'Date' header is not supported; sign 'X-Amz-Date' instead. Authorization=${authorization}`,
+      );
+    }
+    if (!set.has('x-amz-date')) {
+      return incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+    const list: SignedHeaderList = { names, set };
+    if (this.signedHeaderLists.size >= SIGNED_HEADER_CACHE_LIMIT) {
+      this.signedHeaderLists.clear();
+    }
+    this.signedHeaderLists.set(value, list);
+    return list;
+  }
+}
+
+function failure(code: AuthFailureCode, message: string): VerificationFailure {
+  return { ok: false, code, message };
+}
+
+function incomplete(message: string): VerificationFailure {
+  return failure('IncompleteSignatureException', message);
+}
+
+function invalid(message: string): VerificationFailure {
+  return failure('InvalidSignatureException', message);
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** SigV4 joins a repeated header's values with `,`; an absent signed header signs as empty. */
+function joinHeaderValue(value: string | string[] | undefined): string {
+  if (value === undefined) {
+    return '';
+  }
+  if (typeof value === 'string') {
+    return value;
+  }
+  return value.map((item) => item.trim()).join(',');
+}
+
+/** `YYYYMMDDTHHMMSSZ` → Date, or undefined unless it names a real UTC second. */
+function parseAmzDate(value: string): Date | undefined {
+  const match = AMZ_DATE_PATTERN.exec(value);
+  if (match === null) {
+    return undefined;
+  }
+  const [, year, month, day, hour, minute, second] = match.map(Number);
+  const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
+  // Date.UTC rolls month 13, Feb 30 or hour 24 over (and maps years 0-99 to 19xx): refuse those.
+  return formatAmzDate(date) === value ? date : undefined;
+}
+
+function formatAmzDate(date: Date): string {
+  const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+function checkSkew(amzDate: string, signedAt: Date, now: Date, maxSkewMs: number): VerificationFailure | undefined {
+  const skewMs = signedAt.getTime() - now.getTime();
+  if (skewMs < -maxSkewMs) {
+    return invalid(
+      `Signature expired: ${amzDate} is now earlier than ${formatAmzDate(new Date(now.getTime() - maxSkewMs))} ` +
+        `(${formatAmzDate(now)} - ${formatSkew(maxSkewMs)})`,
+    );
+  }
+  if (skewMs > maxSkewMs) {
+    return invalid(
+      `Signature not yet current: ${amzDate} is still later than ${formatAmzDate(new Date(now.getTime() + maxSkewMs))} ` +
+        `(${formatAmzDate(now)} + ${formatSkew(maxSkewMs)})`,
+    );
+  }
+  return undefined;
+}
+
+function formatSkew(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min.` : `${ms / 1000} sec.`;
+}
+
+/** Raw query → the signer's decoded query object (it re-encodes names and values itself). */
+function parseQuery(query: string): Record<string, string | string[]> {
+  const result: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  if (query === '') {
+    return result;
+  }
+  for (const pair of query.split('&')) {
+    if (pair === '') {
+      continue;
+    }
+    const equals = pair.indexOf('=');
+    const name = decodeQueryComponent(equals === -1 ? pair : pair.slice(0, equals));
+    const value = equals === -1 ? '' : decodeQueryComponent(pair.slice(equals + 1));
+    const existing = result[name];
+    if (existing === undefined) {
+      result[name] = value;
+    } else if (Array.isArray(existing)) {
+      existing.push(value);
+    } else {
+      result[name] = [existing, value];
+    }
+  }
+  return result;
+}
+
+function decodeQueryComponent(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    // Not valid percent-encoding: keep it as sent; the signature will not match.
+    return component;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Wire shapes: the SSM model's scalars and structures (spec §1.11, Appendix A) as zod schemas
+ * whose error messages are SSM's constraint phrases. Unknown members are ignored (zod strips
+ * them), as the protocol requires for forward compatibility.
+ */
+import { z } from 'zod';
+
+interface StringRules {
+  readonly min?: number;
+  readonly max?: number;
+  /** Model pattern source, shown verbatim in the error; evaluated with Unicode semantics. */
+  readonly pattern?: string;
+}
+
+/** A string with the model's length and pattern constraints. */
+export function str(rules: StringRules = {}) {
+  let schema = z.string();
+  if (rules.min !== undefined) {
+    schema = schema.min(rules.min, `Member must have length greater than or equal to ${rules.min}`);
+  }
+  if (rules.max !== undefined) {
+    schema = schema.max(rules.max, `Member must have length less than or equal to ${rules.max}`);
+  }
+  if (rules.pattern !== undefined) {
+    schema = schema.regex(
+      // Unicode mode only where the pattern needs it: the model's Java patterns escape `-`
+      // outside character classes, which Unicode mode refuses.
+      new RegExp(rules.pattern, rules.pattern.includes('\\p{') ? 'u' : ''),
+      `Member must satisfy regular expression pattern: ${rules.pattern}`,
+    );
+  }
+  return schema;
+}
+
+/** An integer within the model's range. */
+export function int(rules: { min?: number; max?: number } = {}) {
+  let schema = z.number().int();
+  if (rules.min !== undefined) {
+    schema = schema.min(rules.min, `Member must have value greater than or equal to ${rules.min}`);
+  }
+  if (rules.max !== undefined) {
+    schema = schema.max(rules.max, `Member must have value less than or equal to ${rules.max}`);
+  }
+  return schema;
+}
+
+export function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `Member must satisfy enum value set: [${values.join(', ')}]` });
+}
+
+/** A list with the model's item-count bounds. */
+export function list<T extends z.ZodType>(item: T, rules: { min?: number; max?: number } = {}) {
+  let schema = z.array(item);
+  if (rules.min !== undefined) {
+    schema = schema.min(rules.min, `Member must have length greater than or equal to ${rules.min}`);
+  }
+  if (rules.max !== undefined) {
+    schema = schema.max(rules.max, `Member must have length less than or equal to ${rules.max}`);
+  }
+  return schema;
+}
+
+const UUID_PATTERN = '^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$';
+const TAG_PATTERN = '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$';
+
+export const MaintenanceWindowId = str({ min: 20, max: 20, pattern: '^mw-[0-9a-f]{17}$' });
+export const MaintenanceWindowName = str({ min: 3, max: 128, pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' });
+export const MaintenanceWindowDescription = str({ min: 1, max: 128 });
+export const MaintenanceWindowSchedule = str({ min: 1, max: 256 });
+export const MaintenanceWindowTimezone = z.string();
+export const MaintenanceWindowStringDateTime = z.string();
+export const MaintenanceWindowOffset = int({ min: 1, max: 6 });
+export const MaintenanceWindowDurationHours = int({ min: 1, max: 24 });
+export const MaintenanceWindowCutoff = int({ min: 0, max: 23 });
+export const MaintenanceWindowMaxResults = int({ min: 10, max: 100 });
+export const MaintenanceWindowSearchMaxResults = int({ min: 1 });
+export const MaintenanceWindowTargetId = str({ min: 36, max: 36, pattern: UUID_PATTERN });
+export const MaintenanceWindowTaskId = str({ min: 36, max: 36, pattern: UUID_PATTERN });
+export const MaintenanceWindowExecutionId = str({ min: 36, max: 36, pattern: UUID_PATTERN });
+export const MaintenanceWindowExecutionTaskId = str({ min: 36, max: 36, pattern: UUID_PATTERN });
+export const MaintenanceWindowExecutionTaskInvocationId = str({ min: 36, max: 36, pattern: UUID_PATTERN });
+export const MaintenanceWindowResourceType = enumOf(['INSTANCE', 'RESOURCE_GROUP']);
+export const MaintenanceWindowTaskType = enumOf(['RUN_COMMAND', 'AUTOMATION', 'STEP_FUNCTIONS', 'LAMBDA']);
+export const MaintenanceWindowTaskArn = str({ min: 1, max: 1600 });
+export const MaintenanceWindowTaskPriority = int({ min: 0 });
+export const MaintenanceWindowTaskCutoffBehavior = enumOf(['CONTINUE_TASK', 'CANCEL_TASK']);
+export const OwnerInformation = str({ min: 1, max: 128 });
+export const ClientToken = str({ min: 1, max: 64 });
+export const NextToken = z.string();
+export const ServiceRole = z.string();
+export const MaxConcurrency = str({ min: 1, max: 7, pattern: '^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$' });
+export const MaxErrors = str({ min: 1, max: 7, pattern: '^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$' });
+export const TimeoutSeconds = int({ min: 30, max: 2592000 });
+export const Comment = str({ min: 0, max: 100 });
+export const DocumentVersion = str({ pattern: '^([$]LATEST|[$]DEFAULT|[1-9][0-9]*)$' });
+export const DocumentHash = str({ min: 0, max: 256 });
+export const DocumentHashType = enumOf(['Sha256', 'Sha1']);
+export const S3BucketName = str({ min: 3, max: 63 });
+export const S3KeyPrefix = str({ min: 0, max: 500 });
+export const S3Region = str({ min: 3, max: 20 });
+
+export const Tag = z.object({
+  Key: str({ min: 1, max: 128, pattern: TAG_PATTERN }),
+  Value: str({ min: 0, max: 256, pattern: TAG_PATTERN }),
+});
+export const TagKey = str({ min: 1, max: 128, pattern: TAG_PATTERN });
+
+export const Target = z.object({
+  Key: str({
+    min: 1,
+    max: 163,
+    pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name',
+  }),
+  Values: list(z.string(), { max: 50 }),
+});
+export const Targets = list(Target, { max: 5 });
+
+export const MaintenanceWindowFilter = z.object({
+  Key: str({ min: 1, max: 128 }),
+  Values: list(str({ min: 1, max: 256 })).optional(),
+});
+export const MaintenanceWindowFilters = list(MaintenanceWindowFilter, { max: 5 });
+
+export const PatchOrchestratorFilter = z.object({
+  Key: str({ min: 1, max: 128 }),
+  Values: list(str({ min: 1, max: 256 })).optional(),
+});
+
+export const TaskParameterValueExpression = z.object({
+  Values: list(str({ min: 1, max: 255 })).optional(),
+});
+export const TaskParameters = z.record(str({ min: 1, max: 255 }), TaskParameterValueExpression);
+
+export const LoggingInfo = z.object({
+  S3BucketName,
+  S3KeyPrefix: S3KeyPrefix.optional(),
+  S3Region,
+});
+
+export const AlarmConfiguration = z.object({
+  IgnorePollAlarmFailure: z.boolean().optional(),
+  Alarms: list(z.object({ Name: str({ min: 1, max: 255, pattern: '^(?!\\s*$).+' }) }), { min: 1, max: 1 }),
+});
+
+export const NotificationConfig = z.object({
+  NotificationArn: z.string().optional(),
+  NotificationEvents: list(enumOf(['All', 'InProgress', 'Success', 'TimedOut', 'Cancelled', 'Failed'])).optional(),
+  NotificationType: enumOf(['Command', 'Invocation']).optional(),
+});
+
+export const CloudWatchOutputConfig = z.object({
+  CloudWatchLogGroupName: str({ min: 1, max: 512 }).optional(),
+  CloudWatchOutputEnabled: z.boolean().optional(),
+});
+
+export const TaskInvocationParameters = z.object({
+  RunCommand: z
+    .object({
+      Comment: Comment.optional(),
+      CloudWatchOutputConfig: CloudWatchOutputConfig.optional(),
+      DocumentHash: DocumentHash.optional(),
+      DocumentHashType: DocumentHashType.optional(),
+      DocumentVersion: DocumentVersion.optional(),
+      NotificationConfig: NotificationConfig.optional(),
+      OutputS3BucketName: S3BucketName.optional(),
+      OutputS3KeyPrefix: S3KeyPrefix.optional(),
+      Parameters: z.record(z.string(), list(z.string())).optional(),
+      ServiceRoleArn: ServiceRole.optional(),
+      TimeoutSeconds: TimeoutSeconds.optional(),
+    })
+    .optional(),
+  Automation: z
+    .object({
+      DocumentVersion: DocumentVersion.optional(),
+      Parameters: z
+        .record(str({ min: 1, max: 50 }), list(str({ min: 1, max: 512 }), { max: 50 }))
+        .optional(),
+    })
+    .optional(),
+  StepFunctions: z
+    .object({
+      Input: str({ min: 0, max: 4096 }).optional(),
+      Name: str({ min: 1, max: 80 }).optional(),
+    })
+    .optional(),
+  Lambda: z
+    .object({
+      ClientContext: str({ min: 1, max: 8000 }).optional(),
+      Qualifier: str({ min: 1, max: 128 }).optional(),
+      Payload: str({ max: Math.ceil(4096 / 3) * 4 }).optional(),
+    })
+    .optional(),
+});
+
+export const ResourceTypeForTagging = enumOf([
+  'Document',
+  'ManagedInstance',
+  'MaintenanceWindow',
+  'Parameter',
+  'PatchBaseline',
+  'OpsItem',
+  'OpsMetadata',
+  'Automation',
+  'Association',
+  'CloudConnector',
+]);
+
+/** Drops members whose value is `undefined`, so responses omit what has no value (spec §1.2). */
+export function compact<T extends Record<string, unknown>>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, member] of Object.entries(value)) {
+    if (member !== undefined) {
+      out[key] = member;
+    }
+  }
+  return out as T;
+}
+
+/** Epoch milliseconds as the wire's timestamp: epoch seconds with a millisecond fraction. */
+export function timestamp(epochMs: number | undefined): number | undefined {
+  return epochMs === undefined ? undefined : epochMs / 1000;
+}

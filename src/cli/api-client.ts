@@ -1,0 +1,96 @@
+/**
+ * A minimal signed client of Mado's API for the CLI: JSON 1.1 over HTTP, SigV4 with the
+ * caller's access key, SSM's error shape turned into an ApiError. The CLI reaches the server
+ * only through this, as any SSM client does.
+ */
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+export interface ClientSettings {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly httpStatus: number,
+  ) {
+    super(`${type}: ${message}`);
+  }
+}
+
+/**
+ * Settings from the environment: MADO_ENDPOINT_URL (default http://127.0.0.1:8080),
+ * MADO_ACCESS_KEY_ID / MADO_SECRET_ACCESS_KEY or the AWS_* equivalents, AWS_REGION.
+ */
+export function clientSettingsFrom(
+  options: { endpointUrl?: string },
+  env: NodeJS.ProcessEnv,
+): ClientSettings {
+  const accessKeyId = env.MADO_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.MADO_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;
+  if (accessKeyId === undefined || secretAccessKey === undefined) {
+    throw new Error(
+      'No credentials: set MADO_ACCESS_KEY_ID and MADO_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).',
+    );
+  }
+  return {
+    endpoint: options.endpointUrl ?? env.MADO_ENDPOINT_URL ?? 'http://127.0.0.1:8080',
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+  };
+}
+
+export class ApiClient {
+  private readonly signer: SignatureV4;
+  private readonly url: URL;
+
+  constructor(private readonly settings: ClientSettings) {
+    this.url = new URL(settings.endpoint);
+    this.signer = new SignatureV4({
+      service: 'ssm',
+      region: settings.region,
+      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+      sha256: Hash.bind(null, 'sha256'),
+    });
+  }
+
+  /** Calls `target` (e.g. `Mado.ListAccessKeys`, `AmazonSSM.GetMaintenanceWindow`). */
+  async call<T = Record<string, unknown>>(target: string, input: Record<string, unknown> = {}): Promise<T> {
+    const body = JSON.stringify(input);
+    const path = this.url.pathname === '' ? '/' : this.url.pathname;
+    const signed = await this.signer.sign(
+      new HttpRequest({
+        method: 'POST',
+        protocol: this.url.protocol,
+        hostname: this.url.hostname,
+        port: this.url.port === '' ? undefined : Number(this.url.port),
+        path,
+        headers: {
+          host: this.url.host,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': target,
+        },
+        body,
+      }),
+    );
+    const response = await fetch(new URL(path, this.url), {
+      method: 'POST',
+      headers: signed.headers,
+      body,
+    });
+    const text = await response.text();
+    const parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
+    if (!response.ok) {
+      throw new ApiError(String(parsed.__type ?? 'Error'), String(parsed.message ?? text), response.status);
+    }
+    return parsed as T;
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The `mado` command. `mado server` runs the control plane; the other commands talk to a
+ * running server through its signed HTTP API, as any SSM client would.
+ */
+import { Command, Option } from 'commander';
+import { loadServerConfig, type ServerFlags } from '../server/config.js';
+import { createLogger } from '../server/pino-logger.js';
+import { startServer } from '../server/server.js';
+import { systemClock } from '../shared/clock.js';
+import { ApiClient, clientSettingsFrom } from './api-client.js';
+
+const VERSION = '0.1.0';
+
+async function runServer(flags: ServerFlags): Promise<void> {
+  const config = loadServerConfig(flags, process.env);
+  const logger = createLogger(config.logLevel);
+  if (!config.authEnabled) {
+    const warning =
+      'WARNING: authentication is disabled (--insecure-disable-auth). Anyone who can reach this port can change every maintenance window. Never use this outside a sandbox.';
+    console.error(warning);
+    logger.warn({}, warning);
+  }
+  const server = await startServer(config, systemClock, logger);
+  const lines = [`Mado server ${VERSION}`, `API and console: ${server.url}`, `Data directory:  ${config.dataDir}`];
+  if (server.bootstrap.generated !== undefined) {
+    const key = server.bootstrap.generated;
+    lines.push(
+      'Admin credentials (shown once; store them now):',
+      `  AWS_ACCESS_KEY_ID=${key.accessKeyId}`,
+      `  AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`,
+    );
+  } else if (server.bootstrap.fromEnvironment !== undefined) {
+    lines.push(`Admin access key: ${server.bootstrap.fromEnvironment} (from MADO_ADMIN_ACCESS_KEY_ID)`);
+  }
+  lines.push(`Try: aws ssm describe-maintenance-windows --endpoint-url ${server.url} --region us-east-1`);
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function print(value: unknown, json: boolean, table: () => string): void {
+  console.log(json ? JSON.stringify(value, null, 2) : table());
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command()
+    .name('mado')
+    .description('Mado: maintenance windows for server fleets, on the AWS Systems Manager API')
+    .version(VERSION);
+
+  program
+    .command('server')
+    .description('run the control plane (API, console, scheduler) with the embedded SQLite store')
+    .option('--host <address>', 'address to listen on (env MADO_HOST)', undefined)
+    .option('--port <port>', 'port to listen on, 0 for any free port (env MADO_PORT; default 8080)')
+    .option('--data-dir <dir>', 'data directory (env MADO_DATA_DIR; default ./data)')
+    .addOption(
+      new Option('--log-level <level>', 'log level (env MADO_LOG_LEVEL; default info)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .option('--base-path <path>', 'also answer the API under this path prefix (env MADO_BASE_PATH)')
+    .option('--max-clock-skew-seconds <seconds>', 'allowed SigV4 clock skew (env MADO_MAX_CLOCK_SKEW_SECONDS; default 300)')
+    .option('--insecure-disable-auth', 'accept unsigned requests (development only; prints a warning)')
+    .action(async (flags: ServerFlags) => runServer(flags));
+
+  const keys = program
+    .command('keys')
+    .description('manage API access keys (needs an admin key in MADO_ACCESS_KEY_ID / MADO_SECRET_ACCESS_KEY)')
+    .option('--endpoint-url <url>', 'server URL (env MADO_ENDPOINT_URL; default http://127.0.0.1:8080)')
+    .option('--json', 'print JSON');
+  const client = () => new ApiClient(clientSettingsFrom(keys.opts<{ endpointUrl?: string }>(), process.env));
+  const json = () => keys.opts<{ json?: boolean }>().json ?? false;
+
+  keys
+    .command('create')
+    .description('create an access key; its secret is printed once')
+    .addOption(new Option('--role <role>', 'what the key may do').choices(['admin', 'operator', 'read-only']).default('operator'))
+    .option('--description <text>', 'what the key is for')
+    .action(async (options: { role: string; description?: string }) => {
+      const result = await client().call<{ AccessKey: Record<string, string> }>('Mado.CreateAccessKey', {
+        Role: options.role,
+        Description: options.description,
+      });
+      print(result, json(), () =>
+        [
+          `AccessKeyId:     ${result.AccessKey.AccessKeyId}`,
+          `SecretAccessKey: ${result.AccessKey.SecretAccessKey}  (shown once)`,
+          `Role:            ${result.AccessKey.Role}`,
+        ].join('\n'),
+      );
+    });
+
+  keys
+    .command('list')
+    .description('list access keys (secrets are never shown)')
+    .action(async () => {
+      const result = await client().call<{ AccessKeys: Record<string, string | number>[] }>('Mado.ListAccessKeys');
+      print(result, json(), () =>
+        result.AccessKeys.map(
+          (key) =>
+            `${String(key.AccessKeyId).padEnd(22)} ${String(key.Role).padEnd(10)} ${new Date(Number(key.CreatedDate) * 1000).toISOString()}  ${key.Description ?? ''}`,
+        ).join('\n'),
+      );
+    });
+
+  keys
+    .command('delete')
+    .description('delete an access key; it stops working at once')
+    .argument('<access-key-id>')
+    .action(async (accessKeyId: string) => {
+      await client().call('Mado.DeleteAccessKey', { AccessKeyId: accessKeyId });
+      print({ deleted: accessKeyId }, json(), () => `Deleted ${accessKeyId}`);
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,111 @@
+/**
+ * Server configuration, read once from flags and environment, validated, and frozen. Nothing
+ * else in the server reads `process.env`.
+ *
+ * Precedence: command-line flag > environment variable > default.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logLevel: LogLevel;
+  /** Extra path prefix the API also answers under (e.g. '/ssm'); '/' always works. */
+  readonly basePath: string;
+  /** When false, requests are not authenticated (development only; loudly warned). */
+  readonly authEnabled: boolean;
+  readonly maxClockSkewMs: number;
+  readonly adminKey?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly quotas: Quotas;
+  readonly accountId: string;
+  readonly defaultRegion: string;
+  readonly maxBodyBytes: number;
+}
+
+/** Flags as parsed by the CLI (all optional strings/booleans). */
+export interface ServerFlags {
+  readonly host?: string;
+  readonly port?: string;
+  readonly dataDir?: string;
+  readonly logLevel?: string;
+  readonly basePath?: string;
+  readonly insecureDisableAuth?: boolean;
+  readonly maxClockSkewSeconds?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function integer(value: string, name: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${value}".`);
+  }
+  return Number(value);
+}
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: '8080',
+  dataDir: './data',
+  logLevel: 'info',
+  basePath: '/',
+  maxClockSkewSeconds: '300',
+  accountId: '123456789012',
+  defaultRegion: 'us-east-1',
+} as const;
+
+/** @throws ConfigError naming the flag or variable at fault. */
+export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
+  const port = integer(flags.port ?? env.MADO_PORT ?? DEFAULTS.port, flags.port ? '--port' : 'MADO_PORT', 0, 65535);
+  const logLevel = (flags.logLevel ?? env.MADO_LOG_LEVEL ?? DEFAULTS.logLevel) as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`--log-level / MADO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
+  }
+  const basePath = flags.basePath ?? env.MADO_BASE_PATH ?? DEFAULTS.basePath;
+  if (!basePath.startsWith('/')) {
+    throw new ConfigError(`--base-path / MADO_BASE_PATH must start with "/"; got "${basePath}".`);
+  }
+  const accessKeyId = env.MADO_ADMIN_ACCESS_KEY_ID;
+  const secretAccessKey = env.MADO_ADMIN_SECRET_ACCESS_KEY;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new ConfigError('Set both MADO_ADMIN_ACCESS_KEY_ID and MADO_ADMIN_SECRET_ACCESS_KEY, or neither.');
+  }
+  if (accessKeyId !== undefined && !/^[A-Za-z0-9]{16,128}$/.test(accessKeyId)) {
+    throw new ConfigError('MADO_ADMIN_ACCESS_KEY_ID must be 16 to 128 letters and digits.');
+  }
+  if (secretAccessKey !== undefined && secretAccessKey.length < 16) {
+    throw new ConfigError('MADO_ADMIN_SECRET_ACCESS_KEY must be at least 16 characters.');
+  }
+  const skewSeconds = integer(
+    flags.maxClockSkewSeconds ?? env.MADO_MAX_CLOCK_SKEW_SECONDS ?? DEFAULTS.maxClockSkewSeconds,
+    '--max-clock-skew-seconds / MADO_MAX_CLOCK_SKEW_SECONDS',
+    1,
+    86_400,
+  );
+  const quota = (name: string, fallback: number) =>
+    env[name] === undefined ? fallback : integer(env[name]!, name, 1, 10_000_000);
+  return Object.freeze({
+    host: flags.host ?? env.MADO_HOST ?? DEFAULTS.host,
+    port,
+    dataDir: resolve(flags.dataDir ?? env.MADO_DATA_DIR ?? DEFAULTS.dataDir),
+    logLevel,
+    basePath: basePath.replace(/\/+$/, '') || '/',
+    authEnabled: !(flags.insecureDisableAuth ?? false),
+    maxClockSkewMs: skewSeconds * 1000,
+    adminKey: accessKeyId === undefined ? undefined : { accessKeyId, secretAccessKey: secretAccessKey! },
+    quotas: Object.freeze({
+      maintenanceWindows: quota('MADO_QUOTA_MAINTENANCE_WINDOWS', DEFAULT_QUOTAS.maintenanceWindows),
+      targetsPerWindow: quota('MADO_QUOTA_TARGETS_PER_WINDOW', DEFAULT_QUOTAS.targetsPerWindow),
+      tasksPerWindow: quota('MADO_QUOTA_TASKS_PER_WINDOW', DEFAULT_QUOTAS.tasksPerWindow),
+    }),
+    accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
+    defaultRegion: env.MADO_REGION ?? DEFAULTS.defaultRegion,
+    maxBodyBytes: 1024 * 1024,
+  });
+}

@@ -1,0 +1,26 @@
+/** What every service receives from the composition root. */
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/store.js';
+
+/** Service quotas (spec §11); each configurable. */
+export interface Quotas {
+  readonly maintenanceWindows: number;
+  readonly targetsPerWindow: number;
+  readonly tasksPerWindow: number;
+}
+
+export const DEFAULT_QUOTAS = {
+  maintenanceWindows: 50,
+  targetsPerWindow: 100,
+  tasksPerWindow: 20,
+} as const satisfies Quotas;
+
+export interface ServiceContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly quotas: Quotas;
+  /** Account id used in ARNs. */
+  readonly accountId: string;
+}

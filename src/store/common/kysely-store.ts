@@ -1,0 +1,541 @@
+/**
+ * The Store over Kysely. The queries are dialect-neutral; each backend folder supplies the
+ * Kysely dialect, its migrations and its capabilities, and constructs this class.
+ */
+import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { AccessKey } from '../../domain/access-key.js';
+import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
+import type { Tag, TaggableResourceType } from '../../domain/tags.js';
+import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
+import type {
+  AuditEntry,
+  Cursor,
+  IdempotencyRecord,
+  Page,
+  Store,
+  TaskExecutionQuery,
+  TaskInvocationQuery,
+  WindowExecutionQuery,
+  WindowQuery,
+  WindowTargetQuery,
+  WindowTaskQuery,
+} from '../store.js';
+import {
+  accessKeyToRow,
+  rowToAccessKey,
+  rowToTarget,
+  rowToTask,
+  rowToTaskExecution,
+  rowToTaskInvocation,
+  rowToWindow,
+  rowToWindowExecution,
+  targetToRow,
+  taskExecutionToRow,
+  taskInvocationToRow,
+  taskToRow,
+  windowExecutionToRow,
+  windowToRow,
+} from './rows.js';
+import type { Database } from './schema.js';
+
+type Direction = 'asc' | 'desc';
+
+/**
+ * Keyset condition "row comes after `cursor`" for a two-column sort key (time, id).
+ * Written out rather than as a row-value comparison so that every dialect plans it the same.
+ */
+function afterCursor<T extends keyof Database>(
+  eb: ExpressionBuilder<Database, T>,
+  timeColumn: string,
+  idColumn: string,
+  cursor: Cursor,
+  direction: Direction,
+) {
+  const op = direction === 'asc' ? '>' : '<';
+  const [time, id] = cursor;
+  // The column names are typed per table by the callers; Kysely's reference typing cannot
+  // follow a generic table here.
+  const ref = eb.ref as unknown as (column: string) => never;
+  return eb.or([
+    eb(ref(timeColumn), op, time as never),
+    eb.and([eb(ref(timeColumn), '=', time as never), eb(ref(idColumn), op, id as never)]),
+  ]);
+}
+
+function toPage<Row, Item>(rows: Row[], limit: number, map: (row: Row) => Item, key: (row: Row) => Cursor): Page<Item> {
+  if (rows.length <= limit) {
+    return { items: rows.map(map) };
+  }
+  const kept = rows.slice(0, limit);
+  return { items: kept.map(map), next: key(kept[kept.length - 1]!) };
+}
+
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database> | Transaction<Database>,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) {
+      return fn(this);
+    }
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(trx)));
+  }
+
+  // Maintenance windows
+
+  async insertWindow(window: MaintenanceWindow): Promise<void> {
+    await this.db.insertInto('windows').values(windowToRow(window)).execute();
+  }
+
+  async updateWindow(window: MaintenanceWindow): Promise<boolean> {
+    const { window_id, ...rest } = windowToRow(window);
+    const result = await this.db.updateTable('windows').set(rest).where('window_id', '=', window_id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async getWindow(windowId: string): Promise<MaintenanceWindow | undefined> {
+    const row = await this.db.selectFrom('windows').selectAll().where('window_id', '=', windowId).executeTakeFirst();
+    return row === undefined ? undefined : rowToWindow(row);
+  }
+
+  async deleteWindow(windowId: string): Promise<boolean> {
+    return this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      const result = await db.deleteFrom('windows').where('window_id', '=', windowId).executeTakeFirst();
+      await db.deleteFrom('window_targets').where('window_id', '=', windowId).execute();
+      await db.deleteFrom('window_tasks').where('window_id', '=', windowId).execute();
+      await db
+        .deleteFrom('tags')
+        .where('resource_type', '=', 'MaintenanceWindow')
+        .where('resource_id', '=', windowId)
+        .execute();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  async listWindows(query: WindowQuery): Promise<Page<MaintenanceWindow>> {
+    let select = this.db.selectFrom('windows').selectAll();
+    if (query.namePrefixes !== undefined && query.namePrefixes.length > 0) {
+      const prefixes = query.namePrefixes;
+      // substr() rather than LIKE: names may contain `_`, a LIKE wildcard.
+      select = select.where((eb) =>
+        eb.or(prefixes.map((prefix) => eb(eb.fn('substr', ['name', eb.val(1), eb.val(prefix.length)]), '=', prefix))),
+      );
+    }
+    if (query.enabled !== undefined) {
+      select = select.where('enabled', '=', query.enabled ? 1 : 0);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'created_at', 'window_id', after, 'asc'));
+    }
+    const rows = await select.orderBy('created_at').orderBy('window_id').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, rowToWindow, (row) => [Number(row.created_at), row.window_id]);
+  }
+
+  async listAllWindows(): Promise<MaintenanceWindow[]> {
+    const rows = await this.db.selectFrom('windows').selectAll().orderBy('window_id').execute();
+    return rows.map(rowToWindow);
+  }
+
+  async countWindows(): Promise<number> {
+    const row = await this.db.selectFrom('windows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  // Window targets
+
+  async insertWindowTarget(target: WindowTarget): Promise<void> {
+    await this.db.insertInto('window_targets').values(targetToRow(target)).execute();
+  }
+
+  async updateWindowTarget(target: WindowTarget): Promise<boolean> {
+    const { window_target_id, ...rest } = targetToRow(target);
+    const result = await this.db
+      .updateTable('window_targets')
+      .set(rest)
+      .where('window_target_id', '=', window_target_id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async getWindowTarget(windowId: string, windowTargetId: string): Promise<WindowTarget | undefined> {
+    const row = await this.db
+      .selectFrom('window_targets')
+      .selectAll()
+      .where('window_id', '=', windowId)
+      .where('window_target_id', '=', windowTargetId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToTarget(row);
+  }
+
+  async deleteWindowTarget(windowId: string, windowTargetId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('window_targets')
+      .where('window_id', '=', windowId)
+      .where('window_target_id', '=', windowTargetId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listWindowTargets(query: WindowTargetQuery): Promise<Page<WindowTarget>> {
+    let select = this.db.selectFrom('window_targets').selectAll().where('window_id', '=', query.windowId);
+    if (query.resourceTypes !== undefined) {
+      select = select.where('resource_type', 'in', query.resourceTypes);
+    }
+    if (query.windowTargetIds !== undefined) {
+      select = select.where('window_target_id', 'in', query.windowTargetIds);
+    }
+    if (query.ownerInformation !== undefined) {
+      select = select.where('owner_information', 'in', query.ownerInformation);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'created_at', 'window_target_id', after, 'asc'));
+    }
+    const rows = await select.orderBy('created_at').orderBy('window_target_id').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, rowToTarget, (row) => [Number(row.created_at), row.window_target_id]);
+  }
+
+  async listAllWindowTargets(): Promise<WindowTarget[]> {
+    const rows = await this.db.selectFrom('window_targets').selectAll().orderBy('window_id').orderBy('created_at').execute();
+    return rows.map(rowToTarget);
+  }
+
+  async countWindowTargets(windowId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('window_targets')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('window_id', '=', windowId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  // Window tasks
+
+  async insertWindowTask(task: WindowTask): Promise<void> {
+    await this.db.insertInto('window_tasks').values(taskToRow(task)).execute();
+  }
+
+  async updateWindowTask(task: WindowTask): Promise<boolean> {
+    const { window_task_id, ...rest } = taskToRow(task);
+    const result = await this.db
+      .updateTable('window_tasks')
+      .set(rest)
+      .where('window_task_id', '=', window_task_id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async getWindowTask(windowId: string, windowTaskId: string): Promise<WindowTask | undefined> {
+    const row = await this.db
+      .selectFrom('window_tasks')
+      .selectAll()
+      .where('window_id', '=', windowId)
+      .where('window_task_id', '=', windowTaskId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToTask(row);
+  }
+
+  async deleteWindowTask(windowId: string, windowTaskId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('window_tasks')
+      .where('window_id', '=', windowId)
+      .where('window_task_id', '=', windowTaskId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listWindowTasks(query: WindowTaskQuery): Promise<Page<WindowTask>> {
+    let select = this.db.selectFrom('window_tasks').selectAll().where('window_id', '=', query.windowId);
+    if (query.windowTaskIds !== undefined) {
+      select = select.where('window_task_id', 'in', query.windowTaskIds);
+    }
+    if (query.taskArns !== undefined) {
+      select = select.where('task_arn', 'in', query.taskArns);
+    }
+    if (query.priorities !== undefined) {
+      select = select.where('priority', 'in', query.priorities);
+    }
+    if (query.taskTypes !== undefined) {
+      select = select.where('task_type', 'in', query.taskTypes);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'created_at', 'window_task_id', after, 'asc'));
+    }
+    const rows = await select.orderBy('created_at').orderBy('window_task_id').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, rowToTask, (row) => [Number(row.created_at), row.window_task_id]);
+  }
+
+  async listAllWindowTasks(windowId: string): Promise<WindowTask[]> {
+    const rows = await this.db
+      .selectFrom('window_tasks')
+      .selectAll()
+      .where('window_id', '=', windowId)
+      .orderBy('created_at')
+      .orderBy('window_task_id')
+      .execute();
+    return rows.map(rowToTask);
+  }
+
+  async listTasksWithInstanceTargets(): Promise<WindowTask[]> {
+    const rows = await this.db.selectFrom('window_tasks').selectAll().where('has_instance_targets', '=', 1).execute();
+    return rows.map(rowToTask);
+  }
+
+  async countWindowTasks(windowId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('window_tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('window_id', '=', windowId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  // History
+
+  async insertWindowExecution(execution: WindowExecution): Promise<void> {
+    await this.db.insertInto('window_executions').values(windowExecutionToRow(execution)).execute();
+  }
+
+  async getWindowExecution(windowExecutionId: string): Promise<WindowExecution | undefined> {
+    const row = await this.db
+      .selectFrom('window_executions')
+      .selectAll()
+      .where('window_execution_id', '=', windowExecutionId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToWindowExecution(row);
+  }
+
+  async listWindowExecutions(query: WindowExecutionQuery): Promise<Page<WindowExecution>> {
+    let select = this.db.selectFrom('window_executions').selectAll().where('window_id', '=', query.windowId);
+    if (query.startedAtOrBefore !== undefined) {
+      select = select.where('started_at', '<=', query.startedAtOrBefore);
+    }
+    if (query.startedAtOrAfter !== undefined) {
+      select = select.where('started_at', '>=', query.startedAtOrAfter);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'started_at', 'window_execution_id', after, 'desc'));
+    }
+    const rows = await select
+      .orderBy('started_at', 'desc')
+      .orderBy('window_execution_id', 'desc')
+      .limit(query.limit + 1)
+      .execute();
+    return toPage(rows, query.limit, rowToWindowExecution, (row) => [Number(row.started_at), row.window_execution_id]);
+  }
+
+  async insertTaskExecution(execution: TaskExecution): Promise<void> {
+    await this.db.insertInto('task_executions').values(taskExecutionToRow(execution)).execute();
+  }
+
+  async getTaskExecution(windowExecutionId: string, taskExecutionId: string): Promise<TaskExecution | undefined> {
+    const row = await this.db
+      .selectFrom('task_executions')
+      .selectAll()
+      .where('window_execution_id', '=', windowExecutionId)
+      .where('task_execution_id', '=', taskExecutionId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToTaskExecution(row);
+  }
+
+  async listTaskExecutions(query: TaskExecutionQuery): Promise<Page<TaskExecution>> {
+    let select = this.db
+      .selectFrom('task_executions')
+      .selectAll()
+      .where('window_execution_id', '=', query.windowExecutionId);
+    if (query.statuses !== undefined) {
+      select = select.where('status', 'in', query.statuses);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'started_at', 'task_execution_id', after, 'asc'));
+    }
+    const rows = await select.orderBy('started_at').orderBy('task_execution_id').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, rowToTaskExecution, (row) => [Number(row.started_at), row.task_execution_id]);
+  }
+
+  async listTaskExecutionIds(windowExecutionId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('task_executions')
+      .select('task_execution_id')
+      .where('window_execution_id', '=', windowExecutionId)
+      .orderBy('started_at')
+      .orderBy('task_execution_id')
+      .execute();
+    return rows.map((row) => row.task_execution_id);
+  }
+
+  async insertTaskInvocation(invocation: TaskInvocation): Promise<void> {
+    await this.db.insertInto('task_invocations').values(taskInvocationToRow(invocation)).execute();
+  }
+
+  async getTaskInvocation(
+    windowExecutionId: string,
+    taskExecutionId: string,
+    invocationId: string,
+  ): Promise<TaskInvocation | undefined> {
+    const row = await this.db
+      .selectFrom('task_invocations')
+      .selectAll()
+      .where('window_execution_id', '=', windowExecutionId)
+      .where('task_execution_id', '=', taskExecutionId)
+      .where('invocation_id', '=', invocationId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToTaskInvocation(row);
+  }
+
+  async listTaskInvocations(query: TaskInvocationQuery): Promise<Page<TaskInvocation>> {
+    let select = this.db
+      .selectFrom('task_invocations')
+      .selectAll()
+      .where('window_execution_id', '=', query.windowExecutionId)
+      .where('task_execution_id', '=', query.taskExecutionId);
+    if (query.statuses !== undefined) {
+      select = select.where('status', 'in', query.statuses);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'started_at', 'invocation_id', after, 'asc'));
+    }
+    const rows = await select.orderBy('started_at').orderBy('invocation_id').limit(query.limit + 1).execute();
+    return toPage(rows, query.limit, rowToTaskInvocation, (row) => [Number(row.started_at), row.invocation_id]);
+  }
+
+  // Tags
+
+  async getTags(resourceType: TaggableResourceType, resourceId: string): Promise<Tag[]> {
+    const rows = await this.db
+      .selectFrom('tags')
+      .select(['tag_key', 'tag_value'])
+      .where('resource_type', '=', resourceType)
+      .where('resource_id', '=', resourceId)
+      .orderBy('tag_key')
+      .execute();
+    return rows.map((row) => ({ Key: row.tag_key, Value: row.tag_value }));
+  }
+
+  async replaceTags(resourceType: TaggableResourceType, resourceId: string, tags: readonly Tag[]): Promise<void> {
+    await this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      await db.deleteFrom('tags').where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).execute();
+      if (tags.length > 0) {
+        await db
+          .insertInto('tags')
+          .values(
+            tags.map((tag) => ({
+              resource_type: resourceType,
+              resource_id: resourceId,
+              tag_key: tag.Key,
+              tag_value: tag.Value,
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  // Idempotency
+
+  async getIdempotencyRecord(scope: string, token: string): Promise<IdempotencyRecord | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_records')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('token', '=', token)
+      .executeTakeFirst();
+    return row === undefined
+      ? undefined
+      : {
+          scope: row.scope,
+          token: row.token,
+          requestHash: row.request_hash,
+          response: row.response,
+          createdAt: Number(row.created_at),
+        };
+  }
+
+  async putIdempotencyRecord(record: IdempotencyRecord): Promise<void> {
+    await this.db
+      .insertInto('idempotency_records')
+      .values({
+        scope: record.scope,
+        token: record.token,
+        request_hash: record.requestHash,
+        response: record.response,
+        created_at: record.createdAt,
+      })
+      .execute();
+  }
+
+  async pruneIdempotencyRecords(before: number): Promise<number> {
+    const result = await this.db.deleteFrom('idempotency_records').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  // Access keys
+
+  async insertAccessKey(key: AccessKey): Promise<void> {
+    await this.db.insertInto('access_keys').values(accessKeyToRow(key)).execute();
+  }
+
+  async upsertAccessKey(key: AccessKey): Promise<void> {
+    const row = accessKeyToRow(key);
+    const { access_key_id: _id, ...rest } = row;
+    await this.db
+      .insertInto('access_keys')
+      .values(row)
+      .onConflict((oc) => oc.column('access_key_id').doUpdateSet(rest))
+      .execute();
+  }
+
+  async deleteAccessKey(accessKeyId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('access_keys').where('access_key_id', '=', accessKeyId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async listAccessKeys(): Promise<AccessKey[]> {
+    const rows = await this.db.selectFrom('access_keys').selectAll().orderBy('created_at').orderBy('access_key_id').execute();
+    return rows.map(rowToAccessKey);
+  }
+
+  // Settings
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+    return row?.value;
+  }
+
+  async putSettingIfAbsent(name: string, value: string): Promise<string> {
+    await this.db
+      .insertInto('settings')
+      .values({ name, value })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    return (await this.getSetting(name))!;
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        audit_id: entry.auditId,
+        at: entry.at,
+        access_key_id: entry.accessKeyId ?? null,
+        operation: entry.operation,
+        resource_id: entry.resourceId ?? null,
+        outcome: entry.outcome,
+        detail: entry.detail ?? null,
+      })
+      .execute();
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+}

@@ -1,0 +1,154 @@
+/** Table shapes shared by the SQL backends (Kysely's `Database` type). Mirrors migrations/*. */
+import type { Generated } from 'kysely';
+
+export interface WindowsTable {
+  window_id: string;
+  name: string;
+  description: string | null;
+  schedule: string;
+  schedule_timezone: string | null;
+  schedule_offset: number | null;
+  start_date: string | null;
+  end_date: string | null;
+  duration: number;
+  cutoff: number;
+  allow_unassociated_targets: number;
+  enabled: number;
+  schedule_anchor_at: number;
+  created_at: number;
+  modified_at: number;
+}
+
+export interface WindowTargetsTable {
+  window_target_id: string;
+  window_id: string;
+  resource_type: string;
+  targets: string;
+  owner_information: string | null;
+  name: string | null;
+  description: string | null;
+  created_at: number;
+}
+
+export interface WindowTasksTable {
+  window_task_id: string;
+  window_id: string;
+  task_type: string;
+  task_arn: string;
+  targets: string;
+  has_instance_targets: number;
+  service_role_arn: string | null;
+  task_parameters: string | null;
+  task_invocation_parameters: string | null;
+  priority: number;
+  max_concurrency: string;
+  max_errors: string;
+  logging_info: string | null;
+  name: string | null;
+  description: string | null;
+  cutoff_behavior: string | null;
+  alarm_configuration: string | null;
+  created_at: number;
+}
+
+export interface WindowExecutionsTable {
+  window_execution_id: string;
+  window_id: string;
+  scheduled_at: number;
+  status: string;
+  status_details: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
+export interface TaskExecutionsTable {
+  task_execution_id: string;
+  window_execution_id: string;
+  window_task_id: string;
+  task_arn: string;
+  task_type: string;
+  service_role: string;
+  task_parameters: string;
+  priority: number;
+  max_concurrency: string;
+  max_errors: string;
+  status: string;
+  status_details: string | null;
+  started_at: number;
+  ended_at: number | null;
+  alarm_configuration: string | null;
+  triggered_alarms: string | null;
+}
+
+export interface TaskInvocationsTable {
+  invocation_id: string;
+  task_execution_id: string;
+  window_execution_id: string;
+  execution_id: string | null;
+  task_type: string;
+  parameters: string;
+  status: string;
+  status_details: string | null;
+  started_at: number;
+  ended_at: number | null;
+  owner_information: string | null;
+  window_target_id: string | null;
+}
+
+export interface TagsTable {
+  resource_type: string;
+  resource_id: string;
+  tag_key: string;
+  tag_value: string;
+}
+
+export interface IdempotencyRecordsTable {
+  scope: string;
+  token: string;
+  request_hash: string;
+  response: string;
+  created_at: number;
+}
+
+export interface AccessKeysTable {
+  access_key_id: string;
+  secret_access_key: string;
+  role: string;
+  description: string | null;
+  created_at: number;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface AuditLogTable {
+  audit_id: string;
+  at: number;
+  access_key_id: string | null;
+  operation: string;
+  resource_id: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  applied_at: Generated<number>;
+}
+
+export interface Database {
+  windows: WindowsTable;
+  window_targets: WindowTargetsTable;
+  window_tasks: WindowTasksTable;
+  window_executions: WindowExecutionsTable;
+  task_executions: TaskExecutionsTable;
+  task_invocations: TaskInvocationsTable;
+  tags: TagsTable;
+  idempotency_records: IdempotencyRecordsTable;
+  access_keys: AccessKeysTable;
+  settings: SettingsTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,111 @@
+/**
+ * The embedded SQLite backend: one file in the data directory, WAL mode, versioned plain-SQL
+ * migrations applied at open. SQLite has a single writer; Kysely's SQLite driver serialises
+ * every query and transaction on one connection, which is what makes check-then-write sequences
+ * inside `Store.transaction` atomic here.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { KyselyStore } from '../common/kysely-store.js';
+import type { Database } from '../common/schema.js';
+import type { Store } from '../store.js';
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations', 'sqlite');
+
+export interface SqliteStoreOptions {
+  /** Path of the database file, or ':memory:'. */
+  readonly filename: string;
+}
+
+export interface MigrationOutcome {
+  readonly applied: readonly string[];
+  readonly version: number;
+}
+
+/** The numbered migrations shipped with this build, in order. */
+function migrationFiles(): { version: number; name: string; sql: string }[] {
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((file) => /^\d{4}-.+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file,
+      sql: readFileSync(join(MIGRATIONS_DIR, file), 'utf8'),
+    }));
+}
+
+/**
+ * Applies the migrations the file does not have yet, each in its own transaction, recording
+ * them in `schema_migrations`. Refuses a database written by a newer Mado.
+ */
+export function migrateSqlite(db: BetterSqlite3.Database, now: number): MigrationOutcome {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+  );
+  const done = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
+  );
+  const files = migrationFiles();
+  const newest = Math.max(0, ...done);
+  const known = files.length === 0 ? 0 : files[files.length - 1]!.version;
+  if (newest > known) {
+    throw new Error(
+      `The database is at schema version ${newest}, newer than this Mado knows (${known}); upgrade Mado or use another data directory.`,
+    );
+  }
+  const applied: string[] = [];
+  for (const file of files) {
+    if (done.has(file.version)) {
+      continue;
+    }
+    db.transaction(() => {
+      db.exec(file.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        file.version,
+        file.name,
+        now,
+      );
+    })();
+    applied.push(file.name);
+  }
+  return { applied, version: Math.max(newest, known) };
+}
+
+/**
+ * better-sqlite3 behind Kysely's SqliteDatabase interface with prepared statements cached by
+ * SQL text: Kysely prepares every query anew, and preparing costs more than running a simple
+ * indexed lookup. Kysely runs statements to completion one at a time, so reuse is safe.
+ */
+function withStatementCache(db: BetterSqlite3.Database, capacity = 500): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare: (sql: string) => {
+      let statement = cache.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare(sql) as unknown as SqliteStatement;
+        if (cache.size >= capacity) {
+          cache.delete(cache.keys().next().value!);
+        }
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
+/** Opens (creating if needed) and migrates the SQLite store. */
+export function openSqliteStore(options: SqliteStoreOptions, now: number): { store: Store; migrations: MigrationOutcome } {
+  const db = new BetterSqlite3(options.filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const migrations = migrateSqlite(db, now);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
+  const store = new KyselyStore(kysely, () => kysely.destroy());
+  return { store, migrations };
+}

@@ -1,0 +1,179 @@
+/**
+ * The store: every persistent fact of Mado behind one interface in domain terms. Backends
+ * (`sqlite/`, later `postgres/`) implement it and pass the same conformance suite.
+ *
+ * Conventions:
+ * - Times are UTC epoch milliseconds supplied by the caller; no backend reads its own clock.
+ * - Lists are keyset-paginated: a `Page` carries the items and, when more exist, the cursor of
+ *   the last item; callers pass it back as `after`. Sort keys are immutable, so pages are stable
+ *   under concurrent inserts.
+ * - Methods that change several rows are atomic. `transaction(fn)` runs `fn` with a store bound
+ *   to one transaction; anything thrown rolls it all back.
+ */
+import type { AccessKey } from '../domain/access-key.js';
+import type { MaintenanceWindow, WindowTarget, WindowTask } from '../domain/maintenance-window.js';
+import type { Tag, TaggableResourceType } from '../domain/tags.js';
+import type {
+  TaskExecution,
+  TaskInvocation,
+  WindowExecution,
+  WindowExecutionStatus,
+} from '../domain/window-execution.js';
+
+/** Position after which a list continues: the sort key of the last item returned. */
+export type Cursor = readonly (string | number)[];
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Present only when more items exist. */
+  readonly next?: Cursor;
+}
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly after?: Cursor;
+}
+
+export interface WindowQuery extends PageRequest {
+  /** Name prefixes, OR-ed. */
+  readonly namePrefixes?: readonly string[];
+  readonly enabled?: boolean;
+}
+
+export interface WindowTargetQuery extends PageRequest {
+  readonly windowId: string;
+  readonly resourceTypes?: readonly string[];
+  readonly windowTargetIds?: readonly string[];
+  readonly ownerInformation?: readonly string[];
+}
+
+export interface WindowTaskQuery extends PageRequest {
+  readonly windowId: string;
+  readonly windowTaskIds?: readonly string[];
+  readonly taskArns?: readonly string[];
+  readonly priorities?: readonly number[];
+  readonly taskTypes?: readonly string[];
+}
+
+export interface WindowExecutionQuery extends PageRequest {
+  readonly windowId: string;
+  /** Inclusive bounds on the start time. */
+  readonly startedAtOrBefore?: number;
+  readonly startedAtOrAfter?: number;
+}
+
+export interface TaskExecutionQuery extends PageRequest {
+  readonly windowExecutionId: string;
+  readonly statuses?: readonly WindowExecutionStatus[];
+}
+
+export interface TaskInvocationQuery extends PageRequest {
+  readonly windowExecutionId: string;
+  readonly taskExecutionId: string;
+  readonly statuses?: readonly WindowExecutionStatus[];
+}
+
+/** A remembered idempotent request: what it was and what it answered. */
+export interface IdempotencyRecord {
+  readonly scope: string;
+  readonly token: string;
+  readonly requestHash: string;
+  readonly response: string;
+  readonly createdAt: number;
+}
+
+export interface Store {
+  /** Runs `fn` in one transaction (serialised with every other write on single-writer backends). */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
+
+  // Maintenance windows
+  insertWindow(window: MaintenanceWindow): Promise<void>;
+  /** Replaces the stored row. @returns false when the window does not exist. */
+  updateWindow(window: MaintenanceWindow): Promise<boolean>;
+  getWindow(windowId: string): Promise<MaintenanceWindow | undefined>;
+  /** Deletes the window with its targets, tasks and tags; history stays. @returns whether it existed. */
+  deleteWindow(windowId: string): Promise<boolean>;
+  listWindows(query: WindowQuery): Promise<Page<MaintenanceWindow>>;
+  /** Every window, for schedule and target searches; ordered by window id. */
+  listAllWindows(): Promise<MaintenanceWindow[]>;
+  countWindows(): Promise<number>;
+
+  // Window targets
+  insertWindowTarget(target: WindowTarget): Promise<void>;
+  updateWindowTarget(target: WindowTarget): Promise<boolean>;
+  getWindowTarget(windowId: string, windowTargetId: string): Promise<WindowTarget | undefined>;
+  deleteWindowTarget(windowId: string, windowTargetId: string): Promise<boolean>;
+  listWindowTargets(query: WindowTargetQuery): Promise<Page<WindowTarget>>;
+  /** Every target of every window (for DescribeMaintenanceWindowsForTarget). */
+  listAllWindowTargets(): Promise<WindowTarget[]>;
+  countWindowTargets(windowId: string): Promise<number>;
+
+  // Window tasks
+  insertWindowTask(task: WindowTask): Promise<void>;
+  updateWindowTask(task: WindowTask): Promise<boolean>;
+  getWindowTask(windowId: string, windowTaskId: string): Promise<WindowTask | undefined>;
+  deleteWindowTask(windowId: string, windowTaskId: string): Promise<boolean>;
+  listWindowTasks(query: WindowTaskQuery): Promise<Page<WindowTask>>;
+  /** Every task of one window, in registration order. */
+  listAllWindowTasks(windowId: string): Promise<WindowTask[]>;
+  /** Every task of every window that targets nodes directly (InstanceIds). */
+  listTasksWithInstanceTargets(): Promise<WindowTask[]>;
+  countWindowTasks(windowId: string): Promise<number>;
+
+  // History
+  insertWindowExecution(execution: WindowExecution): Promise<void>;
+  getWindowExecution(windowExecutionId: string): Promise<WindowExecution | undefined>;
+  /** Newest first. */
+  listWindowExecutions(query: WindowExecutionQuery): Promise<Page<WindowExecution>>;
+  insertTaskExecution(execution: TaskExecution): Promise<void>;
+  getTaskExecution(windowExecutionId: string, taskExecutionId: string): Promise<TaskExecution | undefined>;
+  /** In start order. */
+  listTaskExecutions(query: TaskExecutionQuery): Promise<Page<TaskExecution>>;
+  /** Task execution ids of one window execution, in start order. */
+  listTaskExecutionIds(windowExecutionId: string): Promise<string[]>;
+  insertTaskInvocation(invocation: TaskInvocation): Promise<void>;
+  getTaskInvocation(
+    windowExecutionId: string,
+    taskExecutionId: string,
+    invocationId: string,
+  ): Promise<TaskInvocation | undefined>;
+  listTaskInvocations(query: TaskInvocationQuery): Promise<Page<TaskInvocation>>;
+
+  // Tags
+  getTags(resourceType: TaggableResourceType, resourceId: string): Promise<Tag[]>;
+  /** Replaces the whole tag set of a resource. */
+  replaceTags(resourceType: TaggableResourceType, resourceId: string, tags: readonly Tag[]): Promise<void>;
+
+  // Idempotency
+  getIdempotencyRecord(scope: string, token: string): Promise<IdempotencyRecord | undefined>;
+  putIdempotencyRecord(record: IdempotencyRecord): Promise<void>;
+  /** Forgets records created before `before`. @returns how many were removed. */
+  pruneIdempotencyRecords(before: number): Promise<number>;
+
+  // Access keys
+  insertAccessKey(key: AccessKey): Promise<void>;
+  /** Inserts or replaces (used for the bootstrap admin key from the environment). */
+  upsertAccessKey(key: AccessKey): Promise<void>;
+  deleteAccessKey(accessKeyId: string): Promise<boolean>;
+  listAccessKeys(): Promise<AccessKey[]>;
+
+  // Server settings (small named values such as the pagination-token key)
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` unless a value exists; returns the value now stored. */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+
+  /** Records one audited decision. */
+  appendAudit(entry: AuditEntry): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface AuditEntry {
+  readonly auditId: string;
+  readonly at: number;
+  readonly accessKeyId?: string;
+  readonly operation: string;
+  readonly resourceId?: string;
+  readonly outcome: 'allowed' | 'denied' | 'failed';
+  readonly detail?: string;
+}

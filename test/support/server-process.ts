@@ -1,0 +1,108 @@
+/**
+ * Starts the real `mado server` process (the built CLI) on an ephemeral port with its own data
+ * directory, and gives tests its URL, admin credentials and an @aws-sdk/client-ssm client.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SSMClient } from '@aws-sdk/client-ssm';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+export const MADO_BIN = join(REPO_ROOT, 'bin', 'mado.js');
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export const ADMIN: Credentials = {
+  accessKeyId: 'AKIATESTADMIN0000001',
+  secretAccessKey: 'test-admin-secret-key-0123456789abcdef',
+};
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly process: ChildProcessWithoutNullStreams;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** An SDK client signed with `credentials` (default: the admin key). */
+  client(credentials?: Credentials): SSMClient;
+  /** SIGTERM and wait for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** Stops the server and removes its data directory. */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Reuse a data directory (for restart tests); a new temporary one otherwise. */
+  readonly dataDir?: string;
+  readonly env?: Record<string, string>;
+  readonly args?: readonly string[];
+  /** Set the admin key through the environment (default true). */
+  readonly adminFromEnv?: boolean;
+}
+
+export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'mado-test-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? tmpdir(),
+    MADO_LOG_LEVEL: 'warn',
+    ...(options.adminFromEnv === false
+      ? {}
+      : { MADO_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId, MADO_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey }),
+    ...options.env,
+  };
+  const child = spawn(
+    process.execPath,
+    [MADO_BIN, 'server', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    { env, stdio: 'pipe' },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
+    const check = () => {
+      const match = /API and console: (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]!);
+      }
+    };
+    child.stdout.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before starting:\n${output}`));
+    });
+  });
+  const exited = new Promise<number | null>((resolveExit) => {
+    if (child.exitCode !== null) {
+      resolveExit(child.exitCode);
+    }
+    child.on('exit', (code) => resolveExit(code));
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+    }
+    return exited;
+  };
+  return {
+    url,
+    dataDir,
+    process: child,
+    output: () => output,
+    client: (credentials = ADMIN) =>
+      new SSMClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 }),
+    stop,
+    dispose: async () => {
+      await stop();
+      if (options.dataDir === undefined) {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
