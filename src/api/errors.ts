@@ -93,7 +93,9 @@ export function toWireError(error: unknown): WireErrorBody & { readonly isBug: b
     return { type: error.type, httpStatus: error.httpStatus, message: error.message, isBug: false };
   }
   if (error instanceof ValidationError) {
-    return { type: error.code ?? 'ValidationException', httpStatus: 400, message: error.message, isBug: false };
+    // Field violations are reported in SSM's format, which names each member at fault.
+    const message = error.violations.length > 0 ? formatViolations(error.violations) : error.message;
+    return { type: error.code ?? 'ValidationException', httpStatus: 400, message, isBug: false };
   }
   if (error instanceof NotFoundError) {
     return { type: NOT_FOUND_ERRORS[error.resource], httpStatus: 400, message: error.message, isBug: false };

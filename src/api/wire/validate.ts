@@ -72,11 +72,11 @@ export function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
   for (const issue of result.error.issues) {
     const value = valueAt(input, issue.path);
     const field = memberPath(issue.path);
+    if (value === undefined) {
+      violations.push({ field, message: 'Member must not be null' });
+      continue;
+    }
     if (issue.code === 'invalid_type') {
-      if (value === undefined) {
-        violations.push({ field, message: 'Member must not be null' });
-        continue;
-      }
       const expected = JSON_TYPE_NAMES[issue.expected] ?? issue.expected;
       throw new WireError(
         'SerializationException',

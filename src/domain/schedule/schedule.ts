@@ -252,7 +252,11 @@ function checkCronFireTimes(cron: CronExpression, rules: ZoneRules, now: Date): 
   }
 }
 
-/** The first run strictly after `after`, or `undefined` when the window never runs again. */
+/**
+ * The first run strictly after `after`, or `undefined` when the window never runs again.
+ * Never returns a cron run whose base fire time is before `anchorAt` (§3.5), nor an `at()` run
+ * before `anchorAt`. The caller handles `Enabled`.
+ */
 export function nextRunAfter(ws: WindowSchedule, after: Date): Date | undefined {
   const runMs = nextRunAfterMs(ws, after.getTime());
   return runMs === undefined ? undefined : new Date(runMs);
@@ -381,7 +385,7 @@ function nextCronRunMs(
 /**
  * Renders a run instant for the API (§3.8): in a non-UTC zone, local time with its numeric
  * offset (`2019-10-20T05:34:56-07:00`); in UTC (or no zone), `2019-05-18T17:01:01.137Z`.
- * Milliseconds appear only when non-zero.
+ * Milliseconds appear only when non-zero. `timezone` must already be valid (`canonicalTimezone`).
  */
 export function formatScheduleTime(instant: Date, timezone: string): string {
   const instantMs = instant.getTime();
