@@ -640,18 +640,6 @@ describe('nextRunAtOrAfter', () => {
     const ws = aWindow('cron(0 10 ? * * *)', { anchorAt: new Date('2024-01-05T10:00:01Z') });
     expect(nextRunAtOrAfter(ws, new Date('2024-01-05T09:00:00Z'))?.toISOString()).toBe('2024-01-06T10:00:00.000Z');
   });
-
-  it('answers thousands of lookups quickly', () => {
-    const ws = aWindow('cron(0/5 * ? * MON-FRI *)', { timezone: 'America/New_York', offsetDays: 2 });
-    const startMs = Date.parse('2024-03-01T00:00:00Z');
-    nextRunAtOrAfter(ws, new Date(startMs)); // warm the zone memo
-    const began = performance.now();
-    for (let i = 0; i < 10_000; i++) {
-      nextRunAtOrAfter(ws, new Date(startMs + i * 61_000));
-    }
-    // About 2 µs per lookup on a laptop; the bound leaves room for slow CI machines.
-    expect(performance.now() - began).toBeLessThan(1_000);
-  });
 });
 
 describe('upcomingRuns', () => {
