@@ -118,7 +118,9 @@ export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
   for (let i = 0; i < sampleCount; i++) {
     // Sample i lasts until sample i+1; the last one is charged the mean interval.
     const deltaUs =
-      i + 1 < sampleCount ? profile.timeDeltas[i + 1]! : (profile.endTime - profile.startTime) / Math.max(1, sampleCount);
+      i + 1 < sampleCount
+        ? profile.timeDeltas[i + 1]!
+        : (profile.endTime - profile.startTime) / Math.max(1, sampleCount);
     const ms = Math.max(0, deltaUs) / 1000;
     const node = byId.get(profile.samples[i]!);
     if (node === undefined) {

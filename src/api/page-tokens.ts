@@ -24,7 +24,10 @@ interface TokenBody {
 
 /** A stable hash of the query a token belongs to. */
 export function queryHash(query: unknown): string {
-  return createHash('sha256').update(JSON.stringify(query ?? null)).digest('base64url').slice(0, 22);
+  return createHash('sha256')
+    .update(JSON.stringify(query ?? null))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 export class PageTokens {

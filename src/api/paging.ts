@@ -27,7 +27,12 @@ export function pagingOf(
 }
 
 /** The NextToken for a page, absent at the end of the listing. */
-export function nextTokenOf(ctx: RequestContext, operation: string, query: unknown, page: Page<unknown>): string | undefined {
+export function nextTokenOf(
+  ctx: RequestContext,
+  operation: string,
+  query: unknown,
+  page: Page<unknown>,
+): string | undefined {
   return page.next === undefined ? undefined : ctx.pageTokens.issue(operation, query, page.next);
 }
 

@@ -299,23 +299,87 @@ describe('SigV4Verifier', () => {
     const signedHeaders = 'SignedHeaders=content-type;host;x-amz-date;x-amz-target';
     const signature = `Signature=${'a'.repeat(64)}`;
     it.each([
-      ['an unsupported algorithm', `AWS4-HMAC-SHA512 ${credential}, ${signedHeaders}, ${signature}`, /^Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'/],
+      [
+        'an unsupported algorithm',
+        `AWS4-HMAC-SHA512 ${credential}, ${signedHeaders}, ${signature}`,
+        /^Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'/,
+      ],
       ['a non-SigV4 scheme', 'Bearer abc.def', /^Unsupported AWS 'algorithm': 'Bearer'/],
-      ['the algorithm alone', 'AWS4-HMAC-SHA256', /^Authorization header requires 'Credential' parameter\. Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\. Authorization=AWS4-HMAC-SHA256$/],
-      ['no Signature', `AWS4-HMAC-SHA256 ${credential}, ${signedHeaders}`, /^Authorization header requires 'Signature' parameter\. Authorization=AWS4-HMAC-SHA256 Credential=/],
-      ['an empty Signature', `AWS4-HMAC-SHA256 ${credential}, ${signedHeaders}, Signature=`, /^Authorization header requires 'Signature' parameter\./],
-      ['no Credential', `AWS4-HMAC-SHA256 ${signedHeaders}, ${signature}`, /^Authorization header requires 'Credential' parameter\./],
-      ['no SignedHeaders', `AWS4-HMAC-SHA256 ${credential}, ${signature}`, /^Authorization header requires 'SignedHeaders' parameter\./],
-      ['a parameter without an equal sign', `AWS4-HMAC-SHA256 ${credential}, ${signedHeaders}, ${signature}, oops`, /^'oops' not a valid key=value pair \(missing equal-sign\) in Authorization header: 'AWS4-HMAC-SHA256 /],
-      ['a credential with four elements', `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240115/us-east-1/ssm, ${signedHeaders}, ${signature}`, `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${ACCESS_KEY_ID}/20240115/us-east-1/ssm'`],
-      ['a credential with six elements', `AWS4-HMAC-SHA256 Credential=AK/ID/20240115/us-east-1/ssm/aws4_request, ${signedHeaders}, ${signature}`, /^Credential must have exactly 5 slash-delimited elements/],
-      ['a wrong scope terminator', `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240115/us-east-1/ssm/aws5_request, ${signedHeaders}, ${signature}`, "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'."],
-      ['an empty region', `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240115//ssm/aws4_request, ${signedHeaders}, ${signature}`, "Credential should be scoped to a valid region, not ''."],
-      ['SignedHeaders without host', `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=content-type;x-amz-date, ${signature}`, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."],
-      ['SignedHeaders without a date header', `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=content-type;host, ${signature}`, "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."],
-      ['SignedHeaders with the Date header', `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=date;host;x-amz-date, ${signature}`, /^Signing the 'Date' header is not supported; sign 'X-Amz-Date' instead\./],
-      ['upper-case SignedHeaders', `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=Host;X-Amz-Date, ${signature}`, /^SignedHeaders must be lower-case header names separated by ';', got 'Host;X-Amz-Date'\./],
-      ['an empty SignedHeaders entry', `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=host;;x-amz-date, ${signature}`, /^SignedHeaders must be lower-case header names/],
+      [
+        'the algorithm alone',
+        'AWS4-HMAC-SHA256',
+        /^Authorization header requires 'Credential' parameter\. Authorization header requires 'Signature' parameter\. Authorization header requires 'SignedHeaders' parameter\. Authorization=AWS4-HMAC-SHA256$/,
+      ],
+      [
+        'no Signature',
+        `AWS4-HMAC-SHA256 ${credential}, ${signedHeaders}`,
+        /^Authorization header requires 'Signature' parameter\. Authorization=AWS4-HMAC-SHA256 Credential=/,
+      ],
+      [
+        'an empty Signature',
+        `AWS4-HMAC-SHA256 ${credential}, ${signedHeaders}, Signature=`,
+        /^Authorization header requires 'Signature' parameter\./,
+      ],
+      [
+        'no Credential',
+        `AWS4-HMAC-SHA256 ${signedHeaders}, ${signature}`,
+        /^Authorization header requires 'Credential' parameter\./,
+      ],
+      [
+        'no SignedHeaders',
+        `AWS4-HMAC-SHA256 ${credential}, ${signature}`,
+        /^Authorization header requires 'SignedHeaders' parameter\./,
+      ],
+      [
+        'a parameter without an equal sign',
+        `AWS4-HMAC-SHA256 ${credential}, ${signedHeaders}, ${signature}, oops`,
+        /^'oops' not a valid key=value pair \(missing equal-sign\) in Authorization header: 'AWS4-HMAC-SHA256 /,
+      ],
+      [
+        'a credential with four elements',
+        `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240115/us-east-1/ssm, ${signedHeaders}, ${signature}`,
+        `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${ACCESS_KEY_ID}/20240115/us-east-1/ssm'`,
+      ],
+      [
+        'a credential with six elements',
+        `AWS4-HMAC-SHA256 Credential=AK/ID/20240115/us-east-1/ssm/aws4_request, ${signedHeaders}, ${signature}`,
+        /^Credential must have exactly 5 slash-delimited elements/,
+      ],
+      [
+        'a wrong scope terminator',
+        `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240115/us-east-1/ssm/aws5_request, ${signedHeaders}, ${signature}`,
+        "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws5_request'.",
+      ],
+      [
+        'an empty region',
+        `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240115//ssm/aws4_request, ${signedHeaders}, ${signature}`,
+        "Credential should be scoped to a valid region, not ''.",
+      ],
+      [
+        'SignedHeaders without host',
+        `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=content-type;x-amz-date, ${signature}`,
+        "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
+      ],
+      [
+        'SignedHeaders without a date header',
+        `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=content-type;host, ${signature}`,
+        "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.",
+      ],
+      [
+        'SignedHeaders with the Date header',
+        `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=date;host;x-amz-date, ${signature}`,
+        /^Signing the 'Date' header is not supported; sign 'X-Amz-Date' instead\./,
+      ],
+      [
+        'upper-case SignedHeaders',
+        `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=Host;X-Amz-Date, ${signature}`,
+        /^SignedHeaders must be lower-case header names separated by ';', got 'Host;X-Amz-Date'\./,
+      ],
+      [
+        'an empty SignedHeaders entry',
+        `AWS4-HMAC-SHA256 ${credential}, SignedHeaders=host;;x-amz-date, ${signature}`,
+        /^SignedHeaders must be lower-case header names/,
+      ],
     ])('returns IncompleteSignatureException for %s', async (_case, authorization, message) => {
       const request = withAuthorization(await aSignedRequest(), authorization);
 
@@ -333,18 +397,21 @@ describe('SigV4Verifier', () => {
       );
     });
 
-    it.each(['2024-01-15T12:00:00Z', '20240115T120000', '20240230T120000Z', '20240115T240000Z', 'Mon, 15 Jan 2024 12:00:00 GMT'])(
-      'returns IncompleteSignatureException for the malformed X-Amz-Date %s',
-      async (amzDate) => {
-        const request = withHeaders(await aSignedRequest(), { 'x-amz-date': amzDate });
+    it.each([
+      '2024-01-15T12:00:00Z',
+      '20240115T120000',
+      '20240230T120000Z',
+      '20240115T240000Z',
+      'Mon, 15 Jan 2024 12:00:00 GMT',
+    ])('returns IncompleteSignatureException for the malformed X-Amz-Date %s', async (amzDate) => {
+      const request = withHeaders(await aSignedRequest(), { 'x-amz-date': amzDate });
 
-        expectFailure(
-          await aVerifier().verify(request),
-          'IncompleteSignatureException',
-          `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
-        );
-      },
-    );
+      expectFailure(
+        await aVerifier().verify(request),
+        'IncompleteSignatureException',
+        `Date must be in ISO-8601 'basic format'. Got '${amzDate}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+      );
+    });
   });
 
   describe('credentials and scope', () => {
@@ -465,7 +532,10 @@ describe('SigV4Verifier', () => {
       ['not hex', (signature: string) => `${signature.slice(0, 63)}g`],
     ])('returns InvalidSignatureException for a signature that is %s', async (_case, mangle) => {
       const request = await aSignedRequest();
-      const authorization = authorizationOf(request).replace(/Signature=([0-9a-f]+)$/, (_m, s: string) => `Signature=${mangle(s)}`);
+      const authorization = authorizationOf(request).replace(
+        /Signature=([0-9a-f]+)$/,
+        (_m, s: string) => `Signature=${mangle(s)}`,
+      );
 
       expectFailure(
         await aVerifier().verify(withAuthorization(request, authorization)),

@@ -29,10 +29,7 @@ export class ApiError extends Error {
  * Settings from the environment: MADO_ENDPOINT_URL (default http://127.0.0.1:8080),
  * MADO_ACCESS_KEY_ID / MADO_SECRET_ACCESS_KEY or the AWS_* equivalents, AWS_REGION.
  */
-export function clientSettingsFrom(
-  options: { endpointUrl?: string },
-  env: NodeJS.ProcessEnv,
-): ClientSettings {
+export function clientSettingsFrom(options: { endpointUrl?: string }, env: NodeJS.ProcessEnv): ClientSettings {
   const accessKeyId = env.MADO_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.MADO_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;
   if (accessKeyId === undefined || secretAccessKey === undefined) {

@@ -82,7 +82,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       ]),
     )
     .option('--base-path <path>', 'also answer the API under this path prefix (env MADO_BASE_PATH)')
-    .option('--max-clock-skew-seconds <seconds>', 'allowed SigV4 clock skew (env MADO_MAX_CLOCK_SKEW_SECONDS; default 300)')
+    .option(
+      '--max-clock-skew-seconds <seconds>',
+      'allowed SigV4 clock skew (env MADO_MAX_CLOCK_SKEW_SECONDS; default 300)',
+    )
     .option('--insecure-disable-auth', 'accept unsigned requests (development only; prints a warning)')
     .action(async (flags: ServerFlags) => runServer(flags));
 
@@ -97,7 +100,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   keys
     .command('create')
     .description('create an access key; its secret is printed once')
-    .addOption(new Option('--role <role>', 'what the key may do').choices(['admin', 'operator', 'read-only']).default('operator'))
+    .addOption(
+      new Option('--role <role>', 'what the key may do')
+        .choices(['admin', 'operator', 'read-only'])
+        .default('operator'),
+    )
     .option('--description <text>', 'what the key is for')
     .action(async (options: { role: string; description?: string }) => {
       const result = await client().call<{ AccessKey: Record<string, string> }>('Mado.CreateAccessKey', {

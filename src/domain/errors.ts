@@ -107,7 +107,9 @@ export class LimitExceededError extends DomainError {
 /** The same idempotency token was reused with a different request. */
 export class IdempotencyMismatchError extends DomainError {
   override readonly name = 'IdempotencyMismatchError';
-  constructor(message = 'Error occurred during operation: the ClientToken was already used with different parameters.') {
+  constructor(
+    message = 'Error occurred during operation: the ClientToken was already used with different parameters.',
+  ) {
     super(message);
   }
 }

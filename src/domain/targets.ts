@@ -22,13 +22,7 @@ const RESOURCE_TYPE_FILTERS = new Set(['AWS::SSM::ManagedInstance', 'AWS::EC2::I
 
 /** The kind of one target entry, from its key. */
 export type TargetKind =
-  | 'InstanceIds'
-  | 'Tag'
-  | 'TagKey'
-  | 'ResourceGroupName'
-  | 'ResourceGroupTypeFilters'
-  | 'WindowTargetIds'
-  | 'Unknown';
+  'InstanceIds' | 'Tag' | 'TagKey' | 'ResourceGroupName' | 'ResourceGroupTypeFilters' | 'WindowTargetIds' | 'Unknown';
 
 export function targetKind(key: string): TargetKind {
   if (key.toLowerCase() === 'instanceids') {
@@ -57,10 +51,7 @@ function entryPath(field: string, index: number, member: 'key' | 'values'): stri
 
 function requireValues(target: Target, field: string, index: number): void {
   if (target.Values.length === 0) {
-    throw ValidationError.field(
-      entryPath(field, index, 'values'),
-      `Target ${target.Key} needs at least one value.`,
-    );
+    throw ValidationError.field(entryPath(field, index, 'values'), `Target ${target.Key} needs at least one value.`);
   }
 }
 
@@ -157,10 +148,7 @@ export function validateWindowTargets(
   }
   if (resourceType === 'RESOURCE_GROUP') {
     if (kinds.filter((kind) => kind === 'ResourceGroupName').length !== 1) {
-      throw ValidationError.field(
-        field,
-        'A RESOURCE_GROUP target needs exactly one resource-groups:Name entry.',
-      );
+      throw ValidationError.field(field, 'A RESOURCE_GROUP target needs exactly one resource-groups:Name entry.');
     }
     if (kinds.filter((kind) => kind === 'ResourceGroupTypeFilters').length > 1) {
       throw ValidationError.field(field, 'Give resource-groups:ResourceTypeFilters at most once.');

@@ -51,7 +51,11 @@ export type WindowTaskPatch = Partial<WindowTaskSettings>;
 
 /** A task definition checked against its window, with what its targets refer to. */
 export interface CheckedTask {
-  readonly settings: WindowTaskSettings & { readonly priority: number; readonly maxConcurrency: string; readonly maxErrors: string };
+  readonly settings: WindowTaskSettings & {
+    readonly priority: number;
+    readonly maxConcurrency: string;
+    readonly maxErrors: string;
+  };
   readonly selection: TaskTargetSelection;
 }
 
@@ -94,7 +98,10 @@ export function checkWindowTask(
       );
     }
     if (settings.maxErrors !== undefined) {
-      throw ValidationError.field('maxErrors', "Maintenance window tasks without targets don't support MaxErrors values.");
+      throw ValidationError.field(
+        'maxErrors',
+        "Maintenance window tasks without targets don't support MaxErrors values.",
+      );
     }
   }
   const invocationMembers = Object.keys(settings.taskInvocationParameters ?? {});

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiHandler } from '../api/api-handler.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
@@ -58,7 +58,7 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, (_request, body, done) => {
     done(null, body);
   });
-  const answer = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.raw;
     const queryAt = raw.url?.indexOf('?') ?? -1;
     const response = await api.handle({
@@ -114,7 +114,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     // Only framework-level failures land here (e.g. a body over the size limit); API errors
     // are answered by ApiHandler itself.
     const status = error.statusCode ?? 500;
-    const type = status === 413 ? 'ValidationException' : status < 500 ? 'SerializationException' : 'InternalServerError';
+    const type =
+      status === 413 ? 'ValidationException' : status < 500 ? 'SerializationException' : 'InternalServerError';
     void reply
       .code(status === 413 ? 413 : status < 500 ? 400 : 500)
       .headers({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type })

@@ -28,7 +28,9 @@ function canonical(value: unknown): unknown {
 
 /** A hash of a request that ignores member order. */
 export function requestHash(request: unknown): string {
-  return createHash('sha256').update(JSON.stringify(canonical(request))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(request)))
+    .digest('hex');
 }
 
 export interface IdempotencyKey {
@@ -42,7 +44,12 @@ export interface IdempotencyKey {
  * earlier identical request. Must be called inside a transaction on `store`.
  * @throws IdempotencyMismatchError when the token was used for a different request.
  */
-export async function once<T>(store: Store, key: IdempotencyKey | undefined, now: number, work: () => Promise<T>): Promise<T> {
+export async function once<T>(
+  store: Store,
+  key: IdempotencyKey | undefined,
+  now: number,
+  work: () => Promise<T>,
+): Promise<T> {
   if (key === undefined) {
     return work();
   }

@@ -37,7 +37,11 @@ export class TagService {
   async remove(type: TaggableResourceType, resourceId: string, keys: readonly string[]): Promise<void> {
     keys.forEach((key, index) => {
       if (key.toLowerCase().startsWith('aws:')) {
-        throw ValidationError.field(`tagKeys.${index + 1}.member`, `Tag keys beginning with "aws:" are reserved (${key}).`, key);
+        throw ValidationError.field(
+          `tagKeys.${index + 1}.member`,
+          `Tag keys beginning with "aws:" are reserved (${key}).`,
+          key,
+        );
       }
     });
     await this.ctx.store.transaction(async (store) => {
@@ -56,7 +60,11 @@ export class TagService {
   private async requireResource(store: Store, type: TaggableResourceType, resourceId: string): Promise<void> {
     const exists = this.resources.get(type);
     if (exists === undefined || !(await exists(store, resourceId))) {
-      throw new NotFoundError('TaggableResource', resourceId, `The resource ID "${resourceId}" is not valid for resource type ${type}. Verify the ID and try again.`);
+      throw new NotFoundError(
+        'TaggableResource',
+        resourceId,
+        `The resource ID "${resourceId}" is not valid for resource type ${type}. Verify the ID and try again.`,
+      );
     }
   }
 }

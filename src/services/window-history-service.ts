@@ -4,12 +4,7 @@
  */
 import { NotFoundError } from '../domain/errors.js';
 import type { TaskExecution, TaskInvocation, WindowExecution } from '../domain/window-execution.js';
-import type {
-  Page,
-  TaskExecutionQuery,
-  TaskInvocationQuery,
-  WindowExecutionQuery,
-} from '../store/store.js';
+import type { Page, TaskExecutionQuery, TaskInvocationQuery, WindowExecutionQuery } from '../store/store.js';
 import type { ServiceContext } from './service-context.js';
 
 export class WindowHistoryService {
@@ -53,7 +48,11 @@ export class WindowHistoryService {
   }
 
   /** @throws NotFoundError */
-  async getInvocation(windowExecutionId: string, taskExecutionId: string, invocationId: string): Promise<TaskInvocation> {
+  async getInvocation(
+    windowExecutionId: string,
+    taskExecutionId: string,
+    invocationId: string,
+  ): Promise<TaskInvocation> {
     await this.getTaskExecution(windowExecutionId, taskExecutionId);
     const invocation = await this.ctx.store.getTaskInvocation(windowExecutionId, taskExecutionId, invocationId);
     if (invocation === undefined) {

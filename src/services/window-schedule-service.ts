@@ -41,7 +41,11 @@ export class WindowScheduleService {
     if (query.windowId !== undefined) {
       const window = await this.ctx.store.getWindow(query.windowId);
       if (window === undefined) {
-        throw new NotFoundError('MaintenanceWindow', query.windowId, `Maintenance window ${query.windowId} does not exist.`);
+        throw new NotFoundError(
+          'MaintenanceWindow',
+          query.windowId,
+          `Maintenance window ${query.windowId} does not exist.`,
+        );
       }
       windows = [window];
     } else {
@@ -63,16 +67,17 @@ export class WindowScheduleService {
         runs.push({ windowId: window.windowId, name: window.name, executionAt: at, timezone: schedule.timezone });
       }
     }
-    return runs.sort(
-      (a, b) => a.executionAt.getTime() - b.executionAt.getTime() || (a.windowId < b.windowId ? -1 : 1),
-    );
+    return runs.sort((a, b) => a.executionAt.getTime() - b.executionAt.getTime() || (a.windowId < b.windowId ? -1 : 1));
   }
 
   /**
    * Windows whose targets cover the queried nodes, tags or resource group: a window target with
    * a matching selector, or (for instance ids) a task naming the node directly. By window id.
    */
-  async windowsCovering(query: readonly Target[], resourceType: WindowTargetResourceType): Promise<MaintenanceWindow[]> {
+  async windowsCovering(
+    query: readonly Target[],
+    resourceType: WindowTargetResourceType,
+  ): Promise<MaintenanceWindow[]> {
     const windowIds = new Set<string>();
     for (const target of await this.ctx.store.listAllWindowTargets()) {
       if (target.resourceType === resourceType && selectorCoversQuery(target.targets, query)) {

@@ -40,7 +40,11 @@ export class WindowTaskService {
         store,
         clientToken === undefined
           ? undefined
-          : { scope: `RegisterTaskWithMaintenanceWindow:${windowId}`, token: clientToken, request: { taskType, settings } },
+          : {
+              scope: `RegisterTaskWithMaintenanceWindow:${windowId}`,
+              token: clientToken,
+              request: { taskType, settings },
+            },
         now,
         async () => {
           if ((await store.countWindowTasks(windowId)) >= this.ctx.quotas.tasksPerWindow) {

@@ -3,7 +3,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 /** `count` lower-case hex digits from a CSPRNG. */
 export function randomHex(count: number): string {
-  return randomBytes(Math.ceil(count / 2)).toString('hex').slice(0, count);
+  return randomBytes(Math.ceil(count / 2))
+    .toString('hex')
+    .slice(0, count);
 }
 
 /** Lower-case UUID v4. */

@@ -20,8 +20,18 @@ import { snapshotStore } from '../support/snapshot.js';
 
 const NODE = 'mi-0123456789abcdef0';
 
-function windowInput(name: string, extra: Partial<CreateMaintenanceWindowCommandInput> = {}): CreateMaintenanceWindowCommandInput {
-  return { Name: name, Schedule: 'cron(30 3 ? * MON-FRI *)', Duration: 2, Cutoff: 1, AllowUnassociatedTargets: true, ...extra };
+function windowInput(
+  name: string,
+  extra: Partial<CreateMaintenanceWindowCommandInput> = {},
+): CreateMaintenanceWindowCommandInput {
+  return {
+    Name: name,
+    Schedule: 'cron(30 3 ? * MON-FRI *)',
+    Duration: 2,
+    Cutoff: 1,
+    AllowUnassociatedTargets: true,
+    ...extra,
+  };
 }
 
 describe('restart on the same data directory', () => {
@@ -36,10 +46,16 @@ describe('restart on the same data directory', () => {
     };
     const ssm = first.client(credentials);
     const { WindowId } = await ssm.send(
-      new CreateMaintenanceWindowCommand(windowInput('survivor', { Tags: [{ Key: 'env', Value: 'prod' }], ScheduleTimezone: 'Europe/Berlin' })),
+      new CreateMaintenanceWindowCommand(
+        windowInput('survivor', { Tags: [{ Key: 'env', Value: 'prod' }], ScheduleTimezone: 'Europe/Berlin' }),
+      ),
     );
     const { WindowTargetId } = await ssm.send(
-      new RegisterTargetWithMaintenanceWindowCommand({ WindowId, ResourceType: 'INSTANCE', Targets: [{ Key: 'InstanceIds', Values: [NODE] }] }),
+      new RegisterTargetWithMaintenanceWindowCommand({
+        WindowId,
+        ResourceType: 'INSTANCE',
+        Targets: [{ Key: 'InstanceIds', Values: [NODE] }],
+      }),
     );
     await ssm.send(
       new RegisterTaskWithMaintenanceWindowCommand({
@@ -71,7 +87,11 @@ describe('pagination, idempotency and quotas', () => {
 
   beforeAll(async () => {
     server = await startServerProcess({
-      env: { MADO_QUOTA_MAINTENANCE_WINDOWS: '30', MADO_QUOTA_TARGETS_PER_WINDOW: '2', MADO_QUOTA_TASKS_PER_WINDOW: '1' },
+      env: {
+        MADO_QUOTA_MAINTENANCE_WINDOWS: '30',
+        MADO_QUOTA_TARGETS_PER_WINDOW: '2',
+        MADO_QUOTA_TASKS_PER_WINDOW: '1',
+      },
     });
     const ssm = server.client();
     for (let index = 0; index < 25; index += 1) {
@@ -103,10 +123,16 @@ describe('pagination, idempotency and quotas', () => {
 
   it('keeps a page stable when windows are created between pages', async () => {
     const ssm = server.client();
-    const first = await ssm.send(new DescribeMaintenanceWindowsCommand({ MaxResults: 10, Filters: [{ Key: 'Name', Values: ['page-'] }] }));
+    const first = await ssm.send(
+      new DescribeMaintenanceWindowsCommand({ MaxResults: 10, Filters: [{ Key: 'Name', Values: ['page-'] }] }),
+    );
     await ssm.send(new CreateMaintenanceWindowCommand(windowInput('page-late')));
     const second = await ssm.send(
-      new DescribeMaintenanceWindowsCommand({ MaxResults: 10, Filters: [{ Key: 'Name', Values: ['page-'] }], NextToken: first.NextToken }),
+      new DescribeMaintenanceWindowsCommand({
+        MaxResults: 10,
+        Filters: [{ Key: 'Name', Values: ['page-'] }],
+        NextToken: first.NextToken,
+      }),
     );
     expect(second.WindowIdentities!.map((window) => window.Name)).toEqual(
       Array.from({ length: 10 }, (_, index) => `page-${String(index + 10).padStart(2, '0')}`),
@@ -135,7 +161,9 @@ describe('pagination, idempotency and quotas', () => {
     const first = await ssm.send(new CreateMaintenanceWindowCommand(input));
     const again = await ssm.send(new CreateMaintenanceWindowCommand(input));
     expect(again.WindowId).toBe(first.WindowId);
-    const named = await ssm.send(new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Name', Values: ['idempotent'] }] }));
+    const named = await ssm.send(
+      new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Name', Values: ['idempotent'] }] }),
+    );
     expect(named.WindowIdentities).toHaveLength(1);
   });
 
@@ -158,12 +186,18 @@ describe('pagination, idempotency and quotas', () => {
       name: 'ResourceLimitExceededException',
     });
     // A retry of a create that succeeded earlier still answers: it uses no quota.
-    const retried = await ssm.send(new CreateMaintenanceWindowCommand(windowInput('idempotent', { ClientToken: 'retry-token-1' })));
+    const retried = await ssm.send(
+      new CreateMaintenanceWindowCommand(windowInput('idempotent', { ClientToken: 'retry-token-1' })),
+    );
     expect(retried.WindowId).toMatch(/^mw-/);
     expect(await snapshotStore(ssm)).toEqual(full);
 
     const windowId = (full as { window: { WindowId: string } }[])[0]!.window.WindowId;
-    const target = { WindowId: windowId, ResourceType: 'INSTANCE' as const, Targets: [{ Key: 'InstanceIds', Values: [NODE] }] };
+    const target = {
+      WindowId: windowId,
+      ResourceType: 'INSTANCE' as const,
+      Targets: [{ Key: 'InstanceIds', Values: [NODE] }],
+    };
     const { WindowTargetId } = await ssm.send(new RegisterTargetWithMaintenanceWindowCommand(target));
     await ssm.send(new RegisterTargetWithMaintenanceWindowCommand(target));
     await expect(ssm.send(new RegisterTargetWithMaintenanceWindowCommand(target))).rejects.toMatchObject({

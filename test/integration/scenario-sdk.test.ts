@@ -53,7 +53,7 @@ const UPDATE_AGENT_TASK = {
       OutputS3KeyPrefix: 'agent',
       NotificationConfig: {
         NotificationArn: 'arn:aws:sns:us-east-1:123456789012:maintenance',
-        NotificationEvents: ['Failed', 'TimedOut'],
+        NotificationEvents: ['Failed' as const, 'TimedOut' as const],
         NotificationType: 'Command' as const,
       },
       CloudWatchOutputConfig: { CloudWatchOutputEnabled: true, CloudWatchLogGroupName: '/mado/maintenance' },
@@ -181,15 +181,23 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
   it('registers both Run Command tasks at priority 1 and reads every field back', async () => {
     const targets = [{ Key: 'WindowTargetIds', Values: [instanceTargetId] }];
     agentTaskId = (
-      await ssm.send(new RegisterTaskWithMaintenanceWindowCommand({ WindowId: windowId, Targets: targets, ...UPDATE_AGENT_TASK }))
+      await ssm.send(
+        new RegisterTaskWithMaintenanceWindowCommand({ WindowId: windowId, Targets: targets, ...UPDATE_AGENT_TASK }),
+      )
     ).WindowTaskId!;
     packageTaskId = (
       await ssm.send(
-        new RegisterTaskWithMaintenanceWindowCommand({ WindowId: windowId, Targets: targets, ...CONFIGURE_PACKAGE_TASK }),
+        new RegisterTaskWithMaintenanceWindowCommand({
+          WindowId: windowId,
+          Targets: targets,
+          ...CONFIGURE_PACKAGE_TASK,
+        }),
       )
     ).WindowTaskId!;
 
-    const agentTask = await ssm.send(new GetMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: agentTaskId }));
+    const agentTask = await ssm.send(
+      new GetMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: agentTaskId }),
+    );
     const { $metadata: _metadata, ...agentFields } = agentTask;
     expect(agentFields).toEqual({
       WindowId: windowId,
@@ -199,7 +207,9 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
       ...UPDATE_AGENT_TASK,
     });
 
-    const packageTask = await ssm.send(new GetMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: packageTaskId }));
+    const packageTask = await ssm.send(
+      new GetMaintenanceWindowTaskCommand({ WindowId: windowId, WindowTaskId: packageTaskId }),
+    );
     expect(packageTask).toMatchObject({ ...CONFIGURE_PACKAGE_TASK, Targets: targets });
     // Without a ServiceRoleArn, SSM reports its service-linked role.
     expect(packageTask.ServiceRoleArn).toBe(
@@ -224,10 +234,14 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
   });
 
   it('lists the window with its next run and finds it by name prefix and by target', async () => {
-    const all = await ssm.send(new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Name', Values: ['agent-'] }] }));
+    const all = await ssm.send(
+      new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Name', Values: ['agent-'] }] }),
+    );
     expect(all.WindowIdentities).toHaveLength(1);
     expect(all.WindowIdentities?.[0]).toMatchObject({ WindowId: windowId, Name: 'agent-updates', Enabled: true });
-    const none = await ssm.send(new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Enabled', Values: ['False'] }] }));
+    const none = await ssm.send(
+      new DescribeMaintenanceWindowsCommand({ Filters: [{ Key: 'Enabled', Values: ['False'] }] }),
+    );
     expect(none.WindowIdentities).toEqual([]);
 
     const forNode = await ssm.send(
@@ -238,13 +252,18 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
     );
     expect(forNode.WindowIdentities).toEqual([{ WindowId: windowId, Name: 'agent-updates' }]);
     const forTag = await ssm.send(
-      new DescribeMaintenanceWindowsForTargetCommand({ ResourceType: 'INSTANCE', Targets: [{ Key: 'tag:Role', Values: ['api'] }] }),
+      new DescribeMaintenanceWindowsForTargetCommand({
+        ResourceType: 'INSTANCE',
+        Targets: [{ Key: 'tag:Role', Values: ['api'] }],
+      }),
     );
     expect(forTag.WindowIdentities).toEqual([{ WindowId: windowId, Name: 'agent-updates' }]);
   });
 
   it('lists the next runs of the window in its time zone', async () => {
-    const schedule = await ssm.send(new DescribeMaintenanceWindowScheduleCommand({ WindowId: windowId, MaxResults: 3 }));
+    const schedule = await ssm.send(
+      new DescribeMaintenanceWindowScheduleCommand({ WindowId: windowId, MaxResults: 3 }),
+    );
     const times = schedule.ScheduledWindowExecutions!.map((run) => run.ExecutionTime!);
     expect(times).toHaveLength(3);
     for (const time of times) {
@@ -253,7 +272,11 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
     expect(new Date(times[1]!).getTime() - new Date(times[0]!).getTime()).toBe(7 * 24 * 3600 * 1000);
     expect(schedule.NextToken).toBeDefined();
     const next = await ssm.send(
-      new DescribeMaintenanceWindowScheduleCommand({ WindowId: windowId, MaxResults: 3, NextToken: schedule.NextToken }),
+      new DescribeMaintenanceWindowScheduleCommand({
+        WindowId: windowId,
+        MaxResults: 3,
+        NextToken: schedule.NextToken,
+      }),
     );
     expect(new Date(next.ScheduledWindowExecutions![0]!.ExecutionTime!).getTime()).toBe(
       new Date(times[2]!).getTime() + 7 * 24 * 3600 * 1000,
@@ -267,7 +290,12 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
 
   it('updates only the members sent, and clears the rest with Replace', async () => {
     const partial = await ssm.send(new UpdateMaintenanceWindowCommand({ WindowId: windowId, Duration: 4, Cutoff: 1 }));
-    expect(partial).toMatchObject({ Name: 'agent-updates', Description: 'Weekly agent updates', Duration: 4, Cutoff: 1 });
+    expect(partial).toMatchObject({
+      Name: 'agent-updates',
+      Description: 'Weekly agent updates',
+      Duration: 4,
+      Cutoff: 1,
+    });
 
     const replaced = await ssm.send(
       new UpdateMaintenanceWindowCommand({
@@ -330,24 +358,44 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
         ],
       }),
     );
-    const tags = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId }));
+    const tags = await ssm.send(
+      new ListTagsForResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId }),
+    );
     expect(tags.TagList).toEqual([
       { Key: 'env', Value: 'prod' },
       { Key: 'team', Value: 'sre' },
     ]);
-    await ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId, TagKeys: ['team', 'absent'] }));
-    const after = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId }));
+    await ssm.send(
+      new RemoveTagsFromResourceCommand({
+        ResourceType: 'MaintenanceWindow',
+        ResourceId: windowId,
+        TagKeys: ['team', 'absent'],
+      }),
+    );
+    const after = await ssm.send(
+      new ListTagsForResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId }),
+    );
     expect(after.TagList).toEqual([{ Key: 'env', Value: 'prod' }]);
   });
 
   it('refuses to deregister a target in use with Safe, and deregisters it without', async () => {
     await expect(
-      ssm.send(new DeregisterTargetFromMaintenanceWindowCommand({ WindowId: windowId, WindowTargetId: instanceTargetId, Safe: true })),
+      ssm.send(
+        new DeregisterTargetFromMaintenanceWindowCommand({
+          WindowId: windowId,
+          WindowTargetId: instanceTargetId,
+          Safe: true,
+        }),
+      ),
     ).rejects.toMatchObject({ name: 'TargetInUseException' });
     await ssm.send(new DeregisterTaskFromMaintenanceWindowCommand({ WindowId: windowId, WindowTaskId: agentTaskId }));
     await ssm.send(new DeregisterTaskFromMaintenanceWindowCommand({ WindowId: windowId, WindowTaskId: packageTaskId }));
     const done = await ssm.send(
-      new DeregisterTargetFromMaintenanceWindowCommand({ WindowId: windowId, WindowTargetId: instanceTargetId, Safe: true }),
+      new DeregisterTargetFromMaintenanceWindowCommand({
+        WindowId: windowId,
+        WindowTargetId: instanceTargetId,
+        Safe: true,
+      }),
     );
     expect(done).toMatchObject({ WindowId: windowId, WindowTargetId: instanceTargetId });
     const left = await ssm.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId }));

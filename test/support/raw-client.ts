@@ -60,5 +60,9 @@ export async function callRaw(
   const { host: _host, ...fetchHeaders } = sent;
   const response = await fetch(new URL('/', endpoint), { method: 'POST', headers: fetchHeaders, body: text });
   const raw = await response.text();
-  return { status: response.status, headers: response.headers, body: raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>),
+  };
 }

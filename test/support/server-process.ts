@@ -95,8 +95,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     dataDir,
     process: child,
     output: () => output,
-    client: (credentials = ADMIN) =>
-      new SSMClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 }),
+    client: (credentials = ADMIN) => new SSMClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 }),
     stop,
     dispose: async () => {
       await stop();

@@ -20,8 +20,12 @@ export async function snapshotStore(client: SSMClient): Promise<unknown> {
     for (const identity of page.WindowIdentities ?? []) {
       const windowId = identity.WindowId!;
       const { $metadata: _a, ...window } = await client.send(new GetMaintenanceWindowCommand({ WindowId: windowId }));
-      const targets = await client.send(new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId, MaxResults: 100 }));
-      const tasks = await client.send(new DescribeMaintenanceWindowTasksCommand({ WindowId: windowId, MaxResults: 100 }));
+      const targets = await client.send(
+        new DescribeMaintenanceWindowTargetsCommand({ WindowId: windowId, MaxResults: 100 }),
+      );
+      const tasks = await client.send(
+        new DescribeMaintenanceWindowTasksCommand({ WindowId: windowId, MaxResults: 100 }),
+      );
       const taskDetails = [];
       for (const task of tasks.Tasks ?? []) {
         const { $metadata: _b, ...detail } = await client.send(
@@ -29,7 +33,9 @@ export async function snapshotStore(client: SSMClient): Promise<unknown> {
         );
         taskDetails.push(detail);
       }
-      const tags = await client.send(new ListTagsForResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId }));
+      const tags = await client.send(
+        new ListTagsForResourceCommand({ ResourceType: 'MaintenanceWindow', ResourceId: windowId }),
+      );
       windows.push({ window, targets: targets.Targets, tasks: taskDetails, tags: tags.TagList });
     }
     nextToken = page.NextToken;

@@ -21,6 +21,9 @@ export const updateMaintenanceWindowTask = defineOperation({
       windowTaskPatchOf(input),
       input.Replace ?? false,
     );
-    return S.compact({ ...windowTaskWire(task, ctx.accountId), TaskInvocationParameters: task.taskInvocationParameters });
+    return S.compact({
+      ...windowTaskWire(task, ctx.accountId),
+      TaskInvocationParameters: task.taskInvocationParameters,
+    });
   },
 });

@@ -25,7 +25,10 @@ export function filterValues(
     }
     const values = [...(filter.Values ?? [])];
     if (values.length === 0) {
-      throw ValidationError.field(`filters.${index + 1}.member.values`, `Filter ${filter.Key} needs at least one value.`);
+      throw ValidationError.field(
+        `filters.${index + 1}.member.values`,
+        `Filter ${filter.Key} needs at least one value.`,
+      );
     }
     const earlier = byKey.get(filter.Key);
     byKey.set(filter.Key, earlier === undefined ? values : earlier.filter((value) => values.includes(value)));
@@ -44,7 +47,11 @@ export function dateFilterValue(values: readonly string[] | undefined, key: stri
   const value = values[0]!;
   const parsed = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) ? new Date(value) : new Date(NaN);
   if (Number.isNaN(parsed.getTime())) {
-    throw ValidationError.field('filters', `Filter ${key} value ${value} is not an ISO-8601 date-time such as 2024-11-04T05:00:00Z.`, value);
+    throw ValidationError.field(
+      'filters',
+      `Filter ${key} value ${value} is not an ISO-8601 date-time such as 2024-11-04T05:00:00Z.`,
+      value,
+    );
   }
   return parsed;
 }
@@ -52,7 +59,9 @@ export function dateFilterValue(values: readonly string[] | undefined, key: stri
 const TASK_STATUSES = ['PENDING', 'IN_PROGRESS', 'SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELLING', 'CANCELLED'] as const;
 
 /** Values of a `STATUS` filter on task executions or invocations. */
-export function statusFilterValues(values: readonly string[] | undefined): (typeof TASK_STATUSES)[number][] | undefined {
+export function statusFilterValues(
+  values: readonly string[] | undefined,
+): (typeof TASK_STATUSES)[number][] | undefined {
   return values?.map((value) => {
     const status = TASK_STATUSES.find((candidate) => candidate === value);
     if (status === undefined) {

@@ -172,9 +172,7 @@ export const TaskInvocationParameters = z.object({
   Automation: z
     .object({
       DocumentVersion: DocumentVersion.optional(),
-      Parameters: z
-        .record(str({ min: 1, max: 50 }), list(str({ min: 1, max: 512 }), { max: 50 }))
-        .optional(),
+      Parameters: z.record(str({ min: 1, max: 50 }), list(str({ min: 1, max: 512 }), { max: 50 })).optional(),
     })
     .optional(),
   StepFunctions: z

@@ -1,5 +1,5 @@
 /** The task members shared by Register and Update, and their mapping to the domain. */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { WindowTaskPatch } from '../../domain/window-task.js';
 import * as S from './shapes.js';
 
@@ -18,9 +18,9 @@ export const windowTaskMembers = {
   AlarmConfiguration: S.AlarmConfiguration.optional(),
 };
 
-const taskMembersObject = z.object(windowTaskMembers);
+type WindowTaskMembers = z.infer<z.ZodObject<typeof windowTaskMembers>>;
 
-export function windowTaskPatchOf(input: z.infer<typeof taskMembersObject> & { TaskArn?: string }): WindowTaskPatch {
+export function windowTaskPatchOf(input: WindowTaskMembers & { TaskArn?: string }): WindowTaskPatch {
   return {
     taskArn: input.TaskArn,
     targets: input.Targets,

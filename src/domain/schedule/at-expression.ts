@@ -25,7 +25,12 @@ export function parseAtExpression(text: string): AtExpression {
     return fail('expected at(yyyy-mm-ddThh:mm:ss), e.g. at(2021-07-07T13:15:30)');
   }
   const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ];
   const wallClock: WallClockTime = { year, month, day, hour, minute, second };
   const dateText = text.slice(3, 13);

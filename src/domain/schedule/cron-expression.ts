@@ -369,7 +369,9 @@ function parseDayOfWeekField(fieldText: string, fail: Fail): DayOfWeekRule | und
       }
       nthOfMonth = { dayOfWeek: parseValue(DAY_OF_WEEK, nth[1], fail), occurrence };
     } else if (/[L#]/.test(item.replace(/[A-Z]{3}/g, (word) => (DAY_OF_WEEK.names?.includes(word) ? '0' : word)))) {
-      fail(`day-of-week item ${item} is invalid: use L alone, nL for the last weekday n, or d#n for the n-th weekday d`);
+      fail(
+        `day-of-week item ${item} is invalid: use L alone, nL for the last weekday n, or d#n for the n-th weekday d`,
+      );
     } else {
       parseRangeItem(DAY_OF_WEEK, item, fail).forEach((day) => days.add(day));
     }

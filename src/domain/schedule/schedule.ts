@@ -144,11 +144,12 @@ const WINDOW_DATE =
  */
 export function parseWindowDate(text: string, field: 'startDate' | 'endDate'): Date {
   const label = field === 'startDate' ? 'StartDate' : 'EndDate';
-  const invalid = (detail: string) =>
-    ValidationError.field(field, `Invalid ${label} ${text}: ${detail}`, text);
+  const invalid = (detail: string) => ValidationError.field(field, `Invalid ${label} ${text}: ${detail}`, text);
   const parts = WINDOW_DATE.exec(text.trim());
   if (parts === null) {
-    throw invalid('expected an ISO-8601 date-time with an offset, e.g. 2021-04-07T14:29:00-08:00 or 2021-01-01T00:00:00Z');
+    throw invalid(
+      'expected an ISO-8601 date-time with an offset, e.g. 2021-04-07T14:29:00-08:00 or 2021-01-01T00:00:00Z',
+    );
   }
   const [, year, month, day, hour, minute, second, fraction, offset] = parts;
   const wallClock: WallClockTime = {
@@ -204,11 +205,7 @@ export function validateWindowSchedule(ws: WindowSchedule, now: Date): void {
       );
     }
     if (!Number.isInteger(ws.offsetDays) || ws.offsetDays < 1 || ws.offsetDays > 6) {
-      throw ValidationError.field(
-        'scheduleOffset',
-        `ScheduleOffset ${ws.offsetDays} is outside 1-6`,
-        ws.offsetDays,
-      );
+      throw ValidationError.field('scheduleOffset', `ScheduleOffset ${ws.offsetDays} is outside 1-6`, ws.offsetDays);
     }
   }
   if (ws.schedule.kind === 'cron') {
@@ -223,11 +220,7 @@ export function validateWindowSchedule(ws: WindowSchedule, now: Date): void {
       );
     }
     if (ws.endDate.getTime() <= now.getTime()) {
-      throw ValidationError.field(
-        'endDate',
-        `EndDate ${ws.endDate.toISOString()} is in the past`,
-        ws.endDate,
-      );
+      throw ValidationError.field('endDate', `EndDate ${ws.endDate.toISOString()} is in the past`, ws.endDate);
     }
   }
 }

@@ -47,8 +47,23 @@ interface DayOffsets {
 }
 
 const UTC_ALIASES = new Set([
-  'utc', 'etc/utc', 'uct', 'etc/uct', 'gmt', 'etc/gmt', 'gmt0', 'etc/gmt0', 'gmt+0', 'etc/gmt+0',
-  'gmt-0', 'etc/gmt-0', 'greenwich', 'etc/greenwich', 'universal', 'etc/universal', 'zulu',
+  'utc',
+  'etc/utc',
+  'uct',
+  'etc/uct',
+  'gmt',
+  'etc/gmt',
+  'gmt0',
+  'etc/gmt0',
+  'gmt+0',
+  'etc/gmt+0',
+  'gmt-0',
+  'etc/gmt-0',
+  'greenwich',
+  'etc/greenwich',
+  'universal',
+  'etc/universal',
+  'zulu',
   'etc/zulu',
 ]);
 

@@ -131,7 +131,11 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'created_at', 'window_id', after, 'asc'));
     }
-    const rows = await select.orderBy('created_at').orderBy('window_id').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('created_at')
+      .orderBy('window_id')
+      .limit(query.limit + 1)
+      .execute();
     return toPage(rows, query.limit, rowToWindow, (row) => [Number(row.created_at), row.window_id]);
   }
 
@@ -141,7 +145,10 @@ export class KyselyStore implements Store {
   }
 
   async countWindows(): Promise<number> {
-    const row = await this.db.selectFrom('windows').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('windows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -195,12 +202,21 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'created_at', 'window_target_id', after, 'asc'));
     }
-    const rows = await select.orderBy('created_at').orderBy('window_target_id').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('created_at')
+      .orderBy('window_target_id')
+      .limit(query.limit + 1)
+      .execute();
     return toPage(rows, query.limit, rowToTarget, (row) => [Number(row.created_at), row.window_target_id]);
   }
 
   async listAllWindowTargets(): Promise<WindowTarget[]> {
-    const rows = await this.db.selectFrom('window_targets').selectAll().orderBy('window_id').orderBy('created_at').execute();
+    const rows = await this.db
+      .selectFrom('window_targets')
+      .selectAll()
+      .orderBy('window_id')
+      .orderBy('created_at')
+      .execute();
     return rows.map(rowToTarget);
   }
 
@@ -266,7 +282,11 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'created_at', 'window_task_id', after, 'asc'));
     }
-    const rows = await select.orderBy('created_at').orderBy('window_task_id').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('created_at')
+      .orderBy('window_task_id')
+      .limit(query.limit + 1)
+      .execute();
     return toPage(rows, query.limit, rowToTask, (row) => [Number(row.created_at), row.window_task_id]);
   }
 
@@ -356,7 +376,11 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'started_at', 'task_execution_id', after, 'asc'));
     }
-    const rows = await select.orderBy('started_at').orderBy('task_execution_id').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('started_at')
+      .orderBy('task_execution_id')
+      .limit(query.limit + 1)
+      .execute();
     return toPage(rows, query.limit, rowToTaskExecution, (row) => [Number(row.started_at), row.task_execution_id]);
   }
 
@@ -403,7 +427,11 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'started_at', 'invocation_id', after, 'asc'));
     }
-    const rows = await select.orderBy('started_at').orderBy('invocation_id').limit(query.limit + 1).execute();
+    const rows = await select
+      .orderBy('started_at')
+      .orderBy('invocation_id')
+      .limit(query.limit + 1)
+      .execute();
     return toPage(rows, query.limit, rowToTaskInvocation, (row) => [Number(row.started_at), row.invocation_id]);
   }
 
@@ -423,7 +451,11 @@ export class KyselyStore implements Store {
   async replaceTags(resourceType: TaggableResourceType, resourceId: string, tags: readonly Tag[]): Promise<void> {
     await this.transaction(async (store) => {
       const db = (store as KyselyStore).db;
-      await db.deleteFrom('tags').where('resource_type', '=', resourceType).where('resource_id', '=', resourceId).execute();
+      await db
+        .deleteFrom('tags')
+        .where('resource_type', '=', resourceType)
+        .where('resource_id', '=', resourceId)
+        .execute();
       if (tags.length > 0) {
         await db
           .insertInto('tags')
@@ -500,7 +532,12 @@ export class KyselyStore implements Store {
   }
 
   async listAccessKeys(): Promise<AccessKey[]> {
-    const rows = await this.db.selectFrom('access_keys').selectAll().orderBy('created_at').orderBy('access_key_id').execute();
+    const rows = await this.db
+      .selectFrom('access_keys')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('access_key_id')
+      .execute();
     return rows.map(rowToAccessKey);
   }
 

@@ -98,7 +98,10 @@ function withStatementCache(db: BetterSqlite3.Database, capacity = 500): SqliteD
 }
 
 /** Opens (creating if needed) and migrates the SQLite store. */
-export function openSqliteStore(options: SqliteStoreOptions, now: number): { store: Store; migrations: MigrationOutcome } {
+export function openSqliteStore(
+  options: SqliteStoreOptions,
+  now: number,
+): { store: Store; migrations: MigrationOutcome } {
   const db = new BetterSqlite3(options.filename);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -1,0 +1,72 @@
+// Lint: typescript-eslint with type information, the layer boundaries of DESIGN.md as
+// import-x zones (imports point inward, toward domain), no import cycles, braces always.
+import js from '@eslint/js';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const zone = (target, from, message) => ({ target, from, message });
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'web/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    rules: {
+      curly: ['error', 'all'],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            zone('./src/domain', ['./src/!(domain)/**'], 'domain/ imports nothing else of ours.'),
+            zone('./src/shared', ['./src/!(shared)/**'], 'shared/ is small and depends on nothing of ours.'),
+            zone('./src/protocol', ['./src/!(protocol|domain|shared)/**'], 'protocol/ sees only domain and shared.'),
+            zone(
+              './src/agent',
+              ['./src/!(agent|domain|protocol|shared)/**'],
+              'The agent runs on customer nodes: it sees only domain, protocol and shared.',
+            ),
+            zone(
+              './src/store',
+              ['./src/!(store|domain|shared)/**'],
+              'store/ speaks in domain terms and knows nothing above it.',
+            ),
+            zone(
+              './src/services',
+              ['./src/api/**', './src/server/**', './src/cli/**', './src/scheduler/**', './src/dispatcher/**', './src/store/sqlite/**', './src/store/postgres/**'],
+              'services/ sees domain, store (the interface) and shared.',
+            ),
+            zone(
+              './src/api',
+              ['./src/server/**', './src/cli/**', './src/store/sqlite/**', './src/store/postgres/**', './src/store/common/**'],
+              'api/ reaches the store only through services.',
+            ),
+            zone('./src/cli', ['./src/!(cli|shared|server|api)/**'], 'cli/ talks to the server over HTTP.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      'import-x/no-restricted-paths': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+);
