@@ -1,0 +1,113 @@
+/**
+ * Every error name the API answers with, its HTTP status and when it is raised. `docs/errors.md`
+ * is generated from this list (`npm run docs:errors`); a unit test fails when they drift apart.
+ */
+export interface CatalogueEntry {
+  readonly type: string;
+  readonly httpStatus: number;
+  readonly raisedFor: string;
+}
+
+export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
+  {
+    type: 'ValidationException',
+    httpStatus: 400,
+    raisedFor:
+      'A member breaks a model constraint (required, length, pattern, range, enum, list size) or a rule across members (Cutoff < Duration, schedule grammar, target keys, …). The message names every member at fault.',
+  },
+  {
+    type: 'SerializationException',
+    httpStatus: 400,
+    raisedFor:
+      'The body is not a JSON object, or a member has the wrong JSON type (a string for an integer, a fraction for an integer).',
+  },
+  {
+    type: 'UnknownOperationException',
+    httpStatus: 400,
+    raisedFor: 'X-Amz-Target is missing or names an operation this server does not answer.',
+  },
+  {
+    type: 'MissingAuthenticationTokenException',
+    httpStatus: 400,
+    raisedFor: 'The request carries no Authorization header.',
+  },
+  {
+    type: 'IncompleteSignatureException',
+    httpStatus: 400,
+    raisedFor: 'The Authorization header or X-Amz-Date is malformed or incomplete.',
+  },
+  {
+    type: 'InvalidSignatureException',
+    httpStatus: 400,
+    raisedFor:
+      'The signature does not match, is scoped to another service or date, or is older or newer than the allowed clock skew.',
+  },
+  {
+    type: 'UnrecognizedClientException',
+    httpStatus: 400,
+    raisedFor: 'The access key is unknown or deleted, or a session token was sent.',
+  },
+  {
+    type: 'AccessDeniedException',
+    httpStatus: 400,
+    raisedFor:
+      "The access key's role does not allow the operation (read-only keys only read; only admin keys manage keys).",
+  },
+  {
+    type: 'DoesNotExistException',
+    httpStatus: 400,
+    raisedFor:
+      'An unknown maintenance window, window target, window task, window execution, task execution or invocation; an unknown access key.',
+  },
+  {
+    type: 'IdempotentParameterMismatch',
+    httpStatus: 400,
+    raisedFor: 'A ClientToken already used with a different request.',
+  },
+  {
+    type: 'ResourceLimitExceededException',
+    httpStatus: 400,
+    raisedFor: 'A quota would be exceeded: windows per server, targets per window, tasks per window.',
+  },
+  {
+    type: 'TargetInUseException',
+    httpStatus: 400,
+    raisedFor: 'DeregisterTargetFromMaintenanceWindow with Safe=true while a task uses the target.',
+  },
+  { type: 'FeatureNotAvailableException', httpStatus: 400, raisedFor: 'A feature this server does not provide.' },
+  { type: 'TooManyUpdates', httpStatus: 400, raisedFor: 'A concurrent conflicting update of one resource.' },
+  { type: 'InvalidResourceType', httpStatus: 400, raisedFor: 'Tagging a resource type this server does not tag.' },
+  { type: 'InvalidResourceId', httpStatus: 400, raisedFor: 'Tagging a resource that does not exist.' },
+  { type: 'TooManyTagsError', httpStatus: 400, raisedFor: 'A resource would have more than 50 tags.' },
+  { type: 'InvalidDocument', httpStatus: 400, raisedFor: 'An unknown document.' },
+  { type: 'InvalidDocumentVersion', httpStatus: 400, raisedFor: 'An unknown document version.' },
+  { type: 'DocumentAlreadyExists', httpStatus: 400, raisedFor: 'A document name already in use.' },
+  { type: 'InvalidInstanceId', httpStatus: 400, raisedFor: 'An unknown or deregistered managed node.' },
+  { type: 'InvalidCommandId', httpStatus: 400, raisedFor: 'An unknown command.' },
+  { type: 'InvocationDoesNotExist', httpStatus: 400, raisedFor: 'No invocation for the command and node.' },
+  { type: 'InvalidActivation', httpStatus: 400, raisedFor: 'An unknown, expired, exhausted or deleted activation.' },
+  {
+    type: 'InternalServerError',
+    httpStatus: 500,
+    raisedFor: 'A bug or an infrastructure failure; the message is generic and the server log has the details.',
+  },
+];
+
+/** The Markdown page `docs/errors.md`. */
+export function renderErrorCatalogue(): string {
+  const rows = ERROR_CATALOGUE.map((entry) => `| \`${entry.type}\` | ${entry.httpStatus} | ${entry.raisedFor} |`);
+  return [
+    '# API errors',
+    '',
+    '<!-- Generated from src/api/error-catalogue.ts by `npm run docs:errors`; do not edit by hand. -->',
+    '',
+    "Every error is answered in SSM's shape: HTTP status, header `x-amzn-ErrorType`, and a JSON body",
+    '`{"__type": name, "message": text, "Message": text}`. Clients (AWS CLI, boto3, the AWS SDKs) surface',
+    '`__type` as the error name. Domain errors are mapped in one place, `src/api/errors.ts`.',
+    '',
+    '| `__type` | HTTP | Raised for |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
