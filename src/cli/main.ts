@@ -21,7 +21,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     logger.warn({}, warning);
   }
   const server = await startServer(config, systemClock, logger);
-  const lines = [`Mado server ${VERSION}`, `API and console: ${server.url}`, `Data directory:  ${config.dataDir}`];
+  const lines = [`Mado server ${VERSION}`, `API:             ${server.url}`, `Data directory:  ${config.dataDir}`];
   if (server.bootstrap.generated !== undefined) {
     const key = server.bootstrap.generated;
     lines.push(
@@ -66,7 +66,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('server')
-    .description('run the control plane (API, console, scheduler) with the embedded SQLite store')
+    .description('run the control plane (the SSM-compatible API) with the embedded SQLite store')
     .option('--host <address>', 'address to listen on (env MADO_HOST)', undefined)
     .option('--port <port>', 'port to listen on, 0 for any free port (env MADO_PORT; default 8080)')
     .option('--data-dir <dir>', 'data directory (env MADO_DATA_DIR; default ./data)')

@@ -1,7 +1,7 @@
 /** Use cases on window targets: register, update, deregister, describe (spec §5.6-§5.9). */
 import { ConflictError, LimitExceededError, NotFoundError } from '../domain/errors.js';
 import type { WindowTarget } from '../domain/maintenance-window.js';
-import { targetKind, validateWindowTargets, type Target, type WindowTargetResourceType } from '../domain/targets.js';
+import { targetKind, validateWindowTargets, type WindowTargetResourceType } from '../domain/targets.js';
 import { applyTargetPatch, type WindowTargetSettings } from '../domain/window-task.js';
 import { newUuid } from '../shared/ids.js';
 import type { Page, Store, WindowTargetQuery } from '../store/store.js';
@@ -124,4 +124,3 @@ export class WindowTargetService {
   }
 }
 
-export type { Target };

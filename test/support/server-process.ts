@@ -66,7 +66,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const match = /API and console: (http:\/\/\S+)/.exec(output);
+      const match = /API: +(http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]!);
