@@ -85,7 +85,12 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { type: 'InvalidInstanceId', httpStatus: 400, raisedFor: 'An unknown or deregistered managed node.' },
   { type: 'InvalidCommandId', httpStatus: 400, raisedFor: 'An unknown command.' },
   { type: 'InvocationDoesNotExist', httpStatus: 400, raisedFor: 'No invocation for the command and node.' },
-  { type: 'InvalidActivation', httpStatus: 400, raisedFor: 'An unknown, expired, exhausted or deleted activation.' },
+  {
+    type: 'InvalidActivation',
+    httpStatus: 400,
+    raisedFor: 'An expired, exhausted or deleted activation, or a wrong activation code.',
+  },
+  { type: 'InvalidActivationId', httpStatus: 400, raisedFor: 'A malformed or unknown activation id.' },
   {
     type: 'InternalServerError',
     httpStatus: 500,

@@ -48,7 +48,7 @@ export const NOT_FOUND_ERRORS: Record<ResourceKind, string> = {
   Instance: 'InvalidInstanceId',
   Command: 'InvalidCommandId',
   CommandInvocation: 'InvocationDoesNotExist',
-  Activation: 'InvalidActivation',
+  Activation: 'InvalidActivationId',
   AccessKey: 'DoesNotExistException',
 };
 

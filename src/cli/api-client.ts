@@ -78,11 +78,16 @@ export class ApiClient {
         body,
       }),
     );
-    const response = await fetch(new URL(path, this.url), {
-      method: 'POST',
-      headers: signed.headers,
-      body,
-    });
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.url), { method: 'POST', headers: signed.headers, body });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+      throw new Error(
+        `Cannot reach the Mado server at ${this.settings.endpoint} (${cause}); is it running? Set --endpoint-url or MADO_ENDPOINT_URL.`,
+        { cause: error },
+      );
+    }
     const text = await response.text();
     const parsed = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
     if (!response.ok) {

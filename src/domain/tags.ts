@@ -12,10 +12,16 @@ export type TaggableResourceType = 'MaintenanceWindow' | 'ManagedInstance' | 'Do
 export const MAX_TAGS_PER_RESOURCE = 50;
 
 /**
- * Checks a list of tags supplied by a caller: no reserved `aws:` keys, no key twice.
- * @throws ValidationError naming `tags.N.member.key`.
+ * Checks a list of tags supplied by a caller: at most 50, no reserved `aws:` keys, no key twice.
+ * @throws LimitExceededError(TooManyTags); ValidationError naming `tags.N.member.key`.
  */
 export function validateNewTags(tags: readonly Tag[], field = 'tags'): void {
+  if (tags.length > MAX_TAGS_PER_RESOURCE) {
+    throw new LimitExceededError(
+      `A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags; the request has ${tags.length}.`,
+      'TooManyTags',
+    );
+  }
   const seen = new Set<string>();
   tags.forEach((tag, index) => {
     const path = `${field}.${index + 1}.member.key`;

@@ -135,15 +135,17 @@ export function applyTaskPatch(current: WindowTask, patch: WindowTaskPatch, repl
     }
     return { ...patch, taskArn: patch.taskArn, targets: patch.targets ?? [] };
   }
-  const targetless = current.targets.length === 0;
+  const targets = patch.targets ?? current.targets;
+  const targetless = targets.length === 0;
   return {
     taskArn: patch.taskArn ?? current.taskArn,
-    targets: patch.targets ?? current.targets,
+    targets,
     serviceRoleArn: patch.serviceRoleArn ?? current.serviceRoleArn,
     taskParameters: patch.taskParameters ?? current.taskParameters,
     taskInvocationParameters: patch.taskInvocationParameters ?? current.taskInvocationParameters,
     priority: patch.priority ?? current.priority,
-    // A targetless task stores the placeholder "1"; it is not a value the caller set.
+    // A targetless task has only the placeholder "1", which is not a value the caller set;
+    // removing every target drops the stored values too (spec §5.11).
     maxConcurrency: patch.maxConcurrency ?? (targetless ? undefined : current.maxConcurrency),
     maxErrors: patch.maxErrors ?? (targetless ? undefined : current.maxErrors),
     loggingInfo: patch.loggingInfo ?? current.loggingInfo,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { defineOperation } from '../operation.js';
 import { nextTokenOf, pagingOf } from '../paging.js';
-import { filterValues } from '../wire/filters.js';
+import { andPrefixGroups, filterGroups } from '../wire/filters.js';
 import { windowIdentityWire } from '../wire/maintenance-window-wire.js';
 import * as S from '../wire/shapes.js';
 
@@ -32,8 +32,12 @@ export const describeMaintenanceWindows = defineOperation({
     NextToken: S.NextToken.optional(),
   }),
   async handle(input, ctx) {
-    const filters = filterValues(input.Filters, ['Name', 'Enabled']);
-    const query = { namePrefixes: filters.get('Name'), enabled: enabledFilter(filters.get('Enabled')) };
+    const filters = filterGroups(input.Filters, ['Name', 'Enabled']);
+    const names = filters.get('Name');
+    const query = {
+      namePrefixes: names === undefined ? undefined : andPrefixGroups(names),
+      enabled: enabledFilter(filters.get('Enabled')?.flat()),
+    };
     const page = await ctx.services.windows.describe({
       ...query,
       ...pagingOf(ctx, this.name, query, input, 10),

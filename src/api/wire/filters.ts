@@ -9,12 +9,15 @@ export interface WireFilter {
   readonly Values?: readonly string[];
 }
 
-/** Values per supported key; the same key twice is AND-ed, which for exact matches intersects. */
-export function filterValues(
+/**
+ * The value lists per supported key, one list per filter occurrence (values inside one filter
+ * are OR-ed; occurrences of the same key are AND-ed).
+ */
+export function filterGroups(
   filters: readonly WireFilter[] | undefined,
   supported: readonly string[],
-): Map<string, string[]> {
-  const byKey = new Map<string, string[]>();
+): Map<string, string[][]> {
+  const byKey = new Map<string, string[][]>();
   (filters ?? []).forEach((filter, index) => {
     if (!supported.includes(filter.Key)) {
       throw ValidationError.field(
@@ -30,10 +33,37 @@ export function filterValues(
         `Filter ${filter.Key} needs at least one value.`,
       );
     }
-    const earlier = byKey.get(filter.Key);
-    byKey.set(filter.Key, earlier === undefined ? values : earlier.filter((value) => values.includes(value)));
+    byKey.set(filter.Key, [...(byKey.get(filter.Key) ?? []), values]);
   });
   return byKey;
+}
+
+/** Values per supported key for exact-match filters: repeated keys intersect. */
+export function filterValues(
+  filters: readonly WireFilter[] | undefined,
+  supported: readonly string[],
+): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  for (const [key, groups] of filterGroups(filters, supported)) {
+    byKey.set(
+      key,
+      groups.reduce((kept, values) => kept.filter((value) => values.includes(value))),
+    );
+  }
+  return byKey;
+}
+
+/**
+ * Prefix filters AND-ed across occurrences, as one OR-list: a name starts with some prefix of
+ * every group exactly when it starts with the longer of two compatible prefixes.
+ */
+export function andPrefixGroups(groups: readonly (readonly string[])[]): string[] {
+  return groups
+    .reduce<string[]>(
+      (kept, group) => kept.flatMap((a) => group.flatMap((b) => (a.startsWith(b) ? [a] : b.startsWith(a) ? [b] : []))),
+      [''],
+    )
+    .filter((prefix, index, all) => all.indexOf(prefix) === index);
 }
 
 /** An ISO-8601 date-time filter value (ExecutedBefore, ScheduledAfter, …). */

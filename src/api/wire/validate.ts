@@ -70,6 +70,16 @@ export function parseRequest<T>(schema: z.ZodType<T>, body: unknown): T {
   }
   const violations: FieldViolation[] = [];
   for (const issue of result.error.issues) {
+    if (issue.code === 'invalid_key') {
+      // A map key breaks its constraint: report it at the map, with the key as the value.
+      const key = issue.path[issue.path.length - 1];
+      violations.push({
+        field: memberPath(issue.path.slice(0, -1)),
+        value: key,
+        message: `Map keys must satisfy constraint: [${issue.issues.map((inner) => inner.message).join(', ')}]`,
+      });
+      continue;
+    }
     const value = valueAt(input, issue.path);
     const field = memberPath(issue.path);
     if (value === undefined) {

@@ -117,7 +117,10 @@ export class KyselyStore implements Store {
 
   async listWindows(query: WindowQuery): Promise<Page<MaintenanceWindow>> {
     let select = this.db.selectFrom('windows').selectAll();
-    if (query.namePrefixes !== undefined && query.namePrefixes.length > 0) {
+    if (query.namePrefixes !== undefined) {
+      if (query.namePrefixes.length === 0) {
+        return { items: [] };
+      }
       const prefixes = query.namePrefixes;
       // substr() rather than LIKE: names may contain `_`, a LIKE wildcard.
       select = select.where((eb) =>

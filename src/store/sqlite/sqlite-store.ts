@@ -107,7 +107,13 @@ export function openSqliteStore(
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  const migrations = migrateSqlite(db, now);
+  let migrations: MigrationOutcome;
+  try {
+    migrations = migrateSqlite(db, now);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
   const store = new KyselyStore(kysely, () => kysely.destroy());
   return { store, migrations };

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  AlreadyExistsError,
+  ConflictError,
+  FeatureNotAvailableError,
+  IdempotencyMismatchError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+  type ResourceKind,
+} from '../domain/errors.js';
+import { formatViolations, NOT_FOUND_ERRORS, toWireError, WireError } from './errors.js';
+
+const GENERIC_MESSAGE = 'An internal error occurred; the server log has the details.';
+
+/** SSM's error name for each missing resource, from the spec (§1.3, §7, §8, §9, §10). */
+const documentedNotFound: Record<ResourceKind, string> = {
+  MaintenanceWindow: 'DoesNotExistException',
+  WindowTarget: 'DoesNotExistException',
+  WindowTask: 'DoesNotExistException',
+  WindowExecution: 'DoesNotExistException',
+  WindowExecutionTask: 'DoesNotExistException',
+  WindowExecutionTaskInvocation: 'DoesNotExistException',
+  TaggableResource: 'InvalidResourceId',
+  Document: 'InvalidDocument',
+  DocumentVersion: 'InvalidDocumentVersion',
+  Instance: 'InvalidInstanceId',
+  Command: 'InvalidCommandId',
+  CommandInvocation: 'InvocationDoesNotExist',
+  // §9.6: DeleteActivation of an unknown id → InvalidActivationId (InvalidActivation is for an
+  // activation that exists but is deleted, expired or used up).
+  Activation: 'InvalidActivationId',
+  AccessKey: 'DoesNotExistException',
+};
+
+describe('toWireError', () => {
+  it('knows every resource kind that can be missing', () => {
+    expect(Object.keys(NOT_FOUND_ERRORS).sort()).toEqual(Object.keys(documentedNotFound).sort());
+  });
+
+  it.each(Object.entries(documentedNotFound) as [ResourceKind, string][])(
+    'maps NotFoundError(%s) to %s with status 400',
+    (resource, type) => {
+      const error = new NotFoundError(resource, 'some-id');
+      expect(toWireError(error)).toEqual({ type, httpStatus: 400, message: error.message, isBug: false });
+    },
+  );
+
+  it('keeps the message a NotFoundError was given', () => {
+    const error = new NotFoundError(
+      'MaintenanceWindow',
+      'mw-0123456789abcdef0',
+      'Maintenance window mw-0123456789abcdef0 does not exist.',
+    );
+    expect(toWireError(error).message).toBe('Maintenance window mw-0123456789abcdef0 does not exist.');
+  });
+
+  it.each<[string, string, unknown]>([
+    ['ValidationError without a code', 'ValidationException', new ValidationError('Bad input.')],
+    [
+      'ValidationError with a code',
+      'InvalidDocumentContent',
+      new ValidationError('Bad document.', { code: 'InvalidDocumentContent' }),
+    ],
+    ['AlreadyExistsError(Document)', 'DocumentAlreadyExists', new AlreadyExistsError('Document', 'my-doc')],
+    ['AlreadyExistsError of another resource', 'ValidationException', new AlreadyExistsError('AccessKey', 'AKID')],
+    ['ConflictError(TargetInUse)', 'TargetInUseException', new ConflictError('In use.', 'TargetInUse')],
+    ['ConflictError(TooManyUpdates)', 'TooManyUpdates', new ConflictError('Busy.', 'TooManyUpdates')],
+    ['ConflictError(InvalidState)', 'ValidationException', new ConflictError('Wrong state.')],
+    [
+      'LimitExceededError(ResourceLimit)',
+      'ResourceLimitExceededException',
+      new LimitExceededError('Too many windows.'),
+    ],
+    ['LimitExceededError(TooManyTags)', 'TooManyTagsError', new LimitExceededError('Too many tags.', 'TooManyTags')],
+    ['IdempotencyMismatchError', 'IdempotentParameterMismatch', new IdempotencyMismatchError()],
+    ['FeatureNotAvailableError', 'FeatureNotAvailableException', new FeatureNotAvailableError('No LAMBDA executor.')],
+  ])('maps %s to %s with status 400', (_name, type, error) => {
+    expect(toWireError(error)).toEqual({ type, httpStatus: 400, message: (error as Error).message, isBug: false });
+  });
+
+  it('reports the violations of a ValidationError in SSM format', () => {
+    const error = new ValidationError('Bad.', {
+      violations: [
+        {
+          field: 'windowId',
+          value: 'abc',
+          message: 'Member must satisfy regular expression pattern: ^mw-[0-9a-f]{17}$',
+        },
+      ],
+    });
+    expect(toWireError(error).message).toBe(
+      "1 validation error detected: Value 'abc' at 'windowId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mw-[0-9a-f]{17}$",
+    );
+  });
+
+  it('passes a WireError through with its type, status and message', () => {
+    expect(toWireError(new WireError('ServiceUnavailableException', 'Shutting down.', 503))).toEqual({
+      type: 'ServiceUnavailableException',
+      httpStatus: 503,
+      message: 'Shutting down.',
+      isBug: false,
+    });
+  });
+
+  it('gives a WireError status 400 unless told otherwise', () => {
+    expect(toWireError(new WireError('InvalidNextToken', 'Bad token.')).httpStatus).toBe(400);
+  });
+
+  it.each<[string, unknown]>([
+    ['an Error', new Error('database is locked at /var/lib/mado/mado.db')],
+    ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'windowId')")],
+    ['a thrown string', 'secret connection string'],
+    ['undefined', undefined],
+    ['an object that looks like a domain error', { name: 'ValidationError', message: 'x', violations: [] }],
+  ])('maps %s to InternalServerError 500 with a generic message', (_name, error) => {
+    expect(toWireError(error)).toEqual({
+      type: 'InternalServerError',
+      httpStatus: 500,
+      message: GENERIC_MESSAGE,
+      isBug: true,
+    });
+  });
+});
+
+describe('formatViolations', () => {
+  it('writes one violation in the singular', () => {
+    expect(
+      formatViolations([{ field: 'cutoff', value: 30, message: 'Member must have value less than or equal to 23' }]),
+    ).toBe(
+      "1 validation error detected: Value '30' at 'cutoff' failed to satisfy constraint: Member must have value less than or equal to 23",
+    );
+  });
+
+  it('joins several violations with semicolons in the plural', () => {
+    expect(
+      formatViolations([
+        { field: 'name', value: 'x', message: 'Member must have length greater than or equal to 3' },
+        {
+          field: 'targets.1.member.key',
+          value: 'bad key',
+          message: 'Member must satisfy regular expression pattern: ^x$',
+        },
+      ]),
+    ).toBe(
+      "2 validation errors detected: Value 'x' at 'name' failed to satisfy constraint: Member must have length greater than or equal to 3; " +
+        "Value 'bad key' at 'targets.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: ^x$",
+    );
+  });
+
+  it('writes a missing value as null without quotes', () => {
+    expect(formatViolations([{ field: 'windowId', message: 'Member must not be null' }])).toBe(
+      "1 validation error detected: Value null at 'windowId' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
+  it('writes structured values as JSON in quotes', () => {
+    expect(formatViolations([{ field: 'targets', value: [{ Key: 'a' }], message: 'Member is wrong' }])).toBe(
+      `1 validation error detected: Value '[{"Key":"a"}]' at 'targets' failed to satisfy constraint: Member is wrong`,
+    );
+  });
+});

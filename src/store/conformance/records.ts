@@ -1,0 +1,98 @@
+/**
+ * Builders for domain records: small, valid defaults that a test overrides where it matters.
+ * Every call gets fresh ids, so records built in one test never collide.
+ *
+ * They live here, beside the conformance suite, because the suite is compiled with `src/` and
+ * cannot import from `test/`; tests import them through `test/support/builders.ts`.
+ */
+import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
+import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
+import { newUuid, newWindowId } from '../../shared/ids.js';
+
+/** 2024-01-15T12:00:00Z: the default instant of built records. */
+export const BUILT_AT = Date.UTC(2024, 0, 15, 12, 0, 0);
+
+export function aWindow(overrides: Partial<MaintenanceWindow> = {}): MaintenanceWindow {
+  return {
+    windowId: newWindowId(),
+    name: 'nightly-patching',
+    schedule: 'cron(0 2 ? * SUN *)',
+    duration: 3,
+    cutoff: 1,
+    allowUnassociatedTargets: false,
+    enabled: true,
+    scheduleAnchorAt: BUILT_AT,
+    createdAt: BUILT_AT,
+    modifiedAt: BUILT_AT,
+    ...overrides,
+  };
+}
+
+export function aWindowTarget(overrides: Partial<WindowTarget> = {}): WindowTarget {
+  return {
+    windowTargetId: newUuid(),
+    windowId: newWindowId(),
+    resourceType: 'INSTANCE',
+    targets: [{ Key: 'tag:Env', Values: ['Prod'] }],
+    createdAt: BUILT_AT,
+    ...overrides,
+  };
+}
+
+export function aWindowTask(overrides: Partial<WindowTask> = {}): WindowTask {
+  return {
+    windowTaskId: newUuid(),
+    windowId: newWindowId(),
+    taskType: 'RUN_COMMAND',
+    taskArn: 'AWS-RunShellScript',
+    targets: [{ Key: 'WindowTargetIds', Values: [newUuid()] }],
+    priority: 1,
+    maxConcurrency: '2',
+    maxErrors: '1',
+    createdAt: BUILT_AT,
+    ...overrides,
+  };
+}
+
+export function aWindowExecution(overrides: Partial<WindowExecution> = {}): WindowExecution {
+  const startedAt = overrides.startedAt ?? BUILT_AT;
+  return {
+    windowExecutionId: newUuid(),
+    windowId: newWindowId(),
+    scheduledAt: startedAt,
+    status: 'IN_PROGRESS',
+    startedAt,
+    ...overrides,
+  };
+}
+
+export function aTaskExecution(overrides: Partial<TaskExecution> = {}): TaskExecution {
+  return {
+    taskExecutionId: newUuid(),
+    windowExecutionId: newUuid(),
+    windowTaskId: newUuid(),
+    taskArn: 'AWS-RunShellScript',
+    taskType: 'RUN_COMMAND',
+    serviceRole: 'arn:aws:iam::123456789012:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM',
+    taskParameters: { commands: { Values: ['uptime'] } },
+    priority: 1,
+    maxConcurrency: '2',
+    maxErrors: '1',
+    status: 'IN_PROGRESS',
+    startedAt: BUILT_AT,
+    ...overrides,
+  };
+}
+
+export function aTaskInvocation(overrides: Partial<TaskInvocation> = {}): TaskInvocation {
+  return {
+    invocationId: newUuid(),
+    taskExecutionId: newUuid(),
+    windowExecutionId: newUuid(),
+    taskType: 'RUN_COMMAND',
+    parameters: JSON.stringify({ documentName: 'AWS-RunShellScript', instanceIds: ['mi-0123456789abcdef0'] }),
+    status: 'IN_PROGRESS',
+    startedAt: BUILT_AT,
+    ...overrides,
+  };
+}
