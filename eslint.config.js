@@ -44,12 +44,26 @@ export default tseslint.config(
             ),
             zone(
               './src/services',
-              ['./src/api/**', './src/server/**', './src/cli/**', './src/scheduler/**', './src/dispatcher/**', './src/store/sqlite/**', './src/store/postgres/**'],
+              [
+                './src/api/**',
+                './src/server/**',
+                './src/cli/**',
+                './src/scheduler/**',
+                './src/dispatcher/**',
+                './src/store/sqlite/**',
+                './src/store/postgres/**',
+              ],
               'services/ sees domain, store (the interface) and shared.',
             ),
             zone(
               './src/api',
-              ['./src/server/**', './src/cli/**', './src/store/sqlite/**', './src/store/postgres/**', './src/store/common/**'],
+              [
+                './src/server/**',
+                './src/cli/**',
+                './src/store/sqlite/**',
+                './src/store/postgres/**',
+                './src/store/common/**',
+              ],
               'api/ reaches the store only through services.',
             ),
             zone('./src/cli', ['./src/!(cli|shared|server|api)/**'], 'cli/ talks to the server over HTTP.'),
