@@ -3,7 +3,9 @@
  * self time, the functions with the most inclusive time, and self time per area (a package in
  * node_modules, a file of ours, Node internals, GC, idle).
  *
- * Usage: node --import tsx bench/cpu-profile-summary.ts <file.cpuprofile> [top=25]
+ * Usage: node --import tsx bench/cpu-profile-summary.ts <file.cpuprofile> [top=25] [fromS toS]
+ * With `fromS toS`, only samples taken that many seconds after the profile started count
+ * (the benchmark passes the span of its measured rounds).
  * `bench/api-throughput.ts --profile-server` calls `summariseCpuProfile` itself.
  *
  * Times come from the sample deltas: sample i is charged the time until sample i+1. Idle time
@@ -97,8 +99,14 @@ function table(title: string, rows: [string, number][], totalMs: number, busyMs:
   return lines;
 }
 
+/** Seconds after the start of the profile; samples outside are ignored. */
+export interface ProfileSpan {
+  readonly fromS: number;
+  readonly toS: number;
+}
+
 /** Reads and summarises one profile; `top` rows per table. */
-export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
+export function summariseCpuProfile(file: string, top = 25, span?: ProfileSpan): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   const parentOf = new Map<number, number>();
@@ -115,7 +123,16 @@ export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
   let idleMs = 0;
   const add = (map: Map<string, number>, key: string, ms: number) => map.set(key, (map.get(key) ?? 0) + ms);
   const sampleCount = profile.samples.length;
+  let counted = 0;
+  // timeDeltas[i] is the time from sample i-1 (or the profile start) to sample i.
+  let sampledAtUs = profile.startTime;
   for (let i = 0; i < sampleCount; i++) {
+    sampledAtUs += profile.timeDeltas[i] ?? 0;
+    const offsetS = (sampledAtUs - profile.startTime) / 1e6;
+    if (span !== undefined && (offsetS < span.fromS || offsetS > span.toS)) {
+      continue;
+    }
+    counted++;
     // Sample i lasts until sample i+1; the last one is charged the mean interval.
     const deltaUs =
       i + 1 < sampleCount
@@ -152,7 +169,10 @@ export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
     [...map.entries()].filter(([key]) => key !== '(idle)').sort((a, b) => b[1] - a[1]);
   const lines = [
     `Profile ${file}`,
-    `  sampled ${(totalMs / 1000).toFixed(1)} s, of which idle ${(idleMs / 1000).toFixed(1)} s and busy ${(busyMs / 1000).toFixed(1)} s (${sampleCount} samples)`,
+    span === undefined
+      ? '  whole profile'
+      : `  only samples from ${span.fromS.toFixed(1)} s to ${span.toS.toFixed(1)} s after the profile started`,
+    `  sampled ${(totalMs / 1000).toFixed(1)} s, of which idle ${(idleMs / 1000).toFixed(1)} s and busy ${(busyMs / 1000).toFixed(1)} s (${counted} samples)`,
     '',
     ...table(`Top ${top} functions by self time`, sorted(selfMs), totalMs, busyMs, top),
     '',
@@ -166,10 +186,11 @@ export function summariseCpuProfile(file: string, top = 25): ProfileSummary {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const [file, top] = process.argv.slice(2);
+  const [file, top, fromS, toS] = process.argv.slice(2);
   if (file === undefined) {
-    console.error('Usage: node --import tsx bench/cpu-profile-summary.ts <file.cpuprofile> [top=25]');
+    console.error('Usage: node --import tsx bench/cpu-profile-summary.ts <file.cpuprofile> [top=25] [fromS toS]');
     process.exit(2);
   }
-  console.log(summariseCpuProfile(file, top === undefined ? 25 : Number(top)).text);
+  const span = fromS !== undefined && toS !== undefined ? { fromS: Number(fromS), toS: Number(toS) } : undefined;
+  console.log(summariseCpuProfile(file, top === undefined ? 25 : Number(top), span).text);
 }
