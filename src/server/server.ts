@@ -23,6 +23,7 @@ import type { Logger } from '../shared/logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
+import { runHousekeeping } from './housekeeping.js';
 
 export interface RunningServer {
   /** Base URL of the API, e.g. http://127.0.0.1:8080 */
@@ -122,6 +123,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       .send(Buffer.from(JSON.stringify({ __type: type, message: error.message, Message: error.message })));
   });
   await app.listen({ host: config.host, port: config.port });
+  const stopping = new AbortController();
+  const housekeeping = runHousekeeping(store, clock, logger.child({ component: 'housekeeping' }), stopping.signal);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -131,7 +134,9 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     bootstrap,
     store,
     close: async () => {
+      stopping.abort();
       await app.close();
+      await housekeeping;
       await store.close();
     },
   };

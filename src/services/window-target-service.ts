@@ -106,14 +106,19 @@ export class WindowTargetService {
 
   /** @throws NotFoundError (window). */
   async describe(query: WindowTargetQuery): Promise<Page<WindowTarget>> {
-    await this.windows.require(query.windowId);
-    return this.ctx.store.listWindowTargets(query);
+    const page = await this.ctx.store.listWindowTargets(query);
+    // Targets go with their window, so a non-empty page proves the window exists.
+    if (page.items.length === 0) {
+      await this.windows.require(query.windowId);
+    }
+    return page;
   }
 
   async require(windowId: string, windowTargetId: string, store: Store = this.ctx.store): Promise<WindowTarget> {
-    await this.windows.require(windowId, store);
     const target = await store.getWindowTarget(windowId, windowTargetId);
     if (target === undefined) {
+      // Say which is missing: the window, or the target in it.
+      await this.windows.require(windowId, store);
       throw new NotFoundError(
         'WindowTarget',
         windowTargetId,

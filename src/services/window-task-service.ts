@@ -100,14 +100,19 @@ export class WindowTaskService {
 
   /** @throws NotFoundError (window) */
   async describe(query: WindowTaskQuery): Promise<Page<WindowTask>> {
-    await this.windows.require(query.windowId);
-    return this.ctx.store.listWindowTasks(query);
+    const page = await this.ctx.store.listWindowTasks(query);
+    // Tasks go with their window, so a non-empty page proves the window exists.
+    if (page.items.length === 0) {
+      await this.windows.require(query.windowId);
+    }
+    return page;
   }
 
   private async require(windowId: string, windowTaskId: string, store: Store = this.ctx.store): Promise<WindowTask> {
-    await this.windows.require(windowId, store);
     const task = await store.getWindowTask(windowId, windowTaskId);
     if (task === undefined) {
+      // Say which is missing: the window, or the task in it.
+      await this.windows.require(windowId, store);
       throw new NotFoundError(
         'WindowTask',
         windowTaskId,

@@ -162,6 +162,12 @@ export interface Store {
   /** Stores `value` unless a value exists; returns the value now stored. */
   putSettingIfAbsent(name: string, value: string): Promise<string>;
 
+  /**
+   * Housekeeping, safe at any time: forgets idempotency records created before
+   * `idempotencyBefore` and refreshes the query planner's statistics.
+   */
+  maintain(idempotencyBefore: number): Promise<void>;
+
   /** Records one audited decision. */
   appendAudit(entry: AuditEntry): Promise<void>;
 

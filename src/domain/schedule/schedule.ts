@@ -73,6 +73,23 @@ const SPACING_CHECK_COUNT = 100;
  *   expression; the message quotes the expression and names the wrong part.
  */
 export function parseSchedule(text: string): ScheduleExpression {
+  // Parsed expressions are immutable, so each text is parsed once (windows are read far more
+  // often than they are written).
+  let parsed = parsedSchedules.get(text);
+  if (parsed === undefined) {
+    parsed = parseScheduleText(text);
+    if (parsedSchedules.size >= PARSED_SCHEDULE_CACHE_LIMIT) {
+      parsedSchedules.delete(parsedSchedules.keys().next().value!);
+    }
+    parsedSchedules.set(text, parsed);
+  }
+  return parsed;
+}
+
+const PARSED_SCHEDULE_CACHE_LIMIT = 5_000;
+const parsedSchedules = new Map<string, ScheduleExpression>();
+
+function parseScheduleText(text: string): ScheduleExpression {
   if (text.length > MAX_SCHEDULE_LENGTH) {
     throw invalidScheduleExpression(text, `longer than ${MAX_SCHEDULE_LENGTH} characters`);
   }
@@ -101,6 +118,21 @@ let zoneNamesByLowerCase: Map<string, string> | undefined;
  * @throws ValidationError on field `scheduleTimezone` for a name the tz database does not have.
  */
 export function canonicalTimezone(name: string): string {
+  let canonical = canonicalZones.get(name);
+  if (canonical === undefined) {
+    canonical = resolveTimezoneName(name);
+    if (canonicalZones.size < CANONICAL_ZONE_CACHE_LIMIT) {
+      canonicalZones.set(name, canonical);
+    }
+  }
+  return canonical;
+}
+
+/** Names already resolved (only valid ones; the tz database is fixed for the process's life). */
+const canonicalZones = new Map<string, string>();
+const CANONICAL_ZONE_CACHE_LIMIT = 5_000;
+
+function resolveTimezoneName(name: string): string {
   if (zoneNamesByLowerCase === undefined) {
     // Built on first use rather than at import. The runtime's own list comes first so that our
     // generated list, which spells aliases as the tz database does, wins on conflicts.

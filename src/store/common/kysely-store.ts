@@ -62,6 +62,13 @@ function afterCursor<T extends keyof Database>(
   ]);
 }
 
+/** The least string above every string starting with `prefix`, when simply computed. */
+function prefixUpperBound(prefix: string): string | undefined {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  // Surrogates and U+FFFF cannot be incremented in place; the exact match alone serves there.
+  return prefix === '' || last >= 0xd800 ? undefined : prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
 function toPage<Row, Item>(rows: Row[], limit: number, map: (row: Row) => Item, key: (row: Row) => Cursor): Page<Item> {
   if (rows.length <= limit) {
     return { items: rows.map(map) };
@@ -70,17 +77,26 @@ function toPage<Row, Item>(rows: Row[], limit: number, map: (row: Row) => Item, 
   return { items: kept.map(map), next: key(kept[kept.length - 1]!) };
 }
 
+/** What a backend adds to the shared queries. */
+export interface BackendHooks {
+  /** Refreshes planner statistics (SQLite `PRAGMA optimize`, PostgreSQL `ANALYZE`). */
+  readonly optimize: (db: Kysely<Database>) => Promise<void>;
+  readonly close: () => Promise<void>;
+}
+
+const NO_HOOKS: BackendHooks = { optimize: async () => {}, close: async () => {} };
+
 export class KyselyStore implements Store {
   constructor(
     private readonly db: Kysely<Database> | Transaction<Database>,
-    private readonly onClose: () => Promise<void> = async () => {},
+    private readonly hooks: BackendHooks = NO_HOOKS,
   ) {}
 
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) {
       return fn(this);
     }
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(trx)));
+    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new KyselyStore(trx, this.hooks)));
   }
 
   // Maintenance windows
@@ -122,9 +138,16 @@ export class KyselyStore implements Store {
         return { items: [] };
       }
       const prefixes = query.namePrefixes;
-      // substr() rather than LIKE: names may contain `_`, a LIKE wildcard.
+      // A range on `name` lets the planner use the name index for narrow prefixes; substr()
+      // keeps the match exact whatever the collation (names may contain `_`, a LIKE wildcard).
       select = select.where((eb) =>
-        eb.or(prefixes.map((prefix) => eb(eb.fn('substr', ['name', eb.val(1), eb.val(prefix.length)]), '=', prefix))),
+        eb.or(
+          prefixes.map((prefix) => {
+            const exact = eb(eb.fn('substr', ['name', eb.val(1), eb.val(prefix.length)]), '=', prefix);
+            const upper = prefixUpperBound(prefix);
+            return upper === undefined ? exact : eb.and([eb('name', '>=', prefix), eb('name', '<', upper), exact]);
+          }),
+        ),
       );
     }
     if (query.enabled !== undefined) {
@@ -575,7 +598,14 @@ export class KyselyStore implements Store {
       .execute();
   }
 
+  async maintain(idempotencyBefore: number): Promise<void> {
+    await this.pruneIdempotencyRecords(idempotencyBefore);
+    if (!this.db.isTransaction) {
+      await this.hooks.optimize(this.db as Kysely<Database>);
+    }
+  }
+
   async close(): Promise<void> {
-    await this.onClose();
+    await this.hooks.close();
   }
 }

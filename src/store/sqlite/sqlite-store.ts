@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { KyselyStore } from '../common/kysely-store.js';
 import type { Database } from '../common/schema.js';
 import type { Store } from '../store.js';
@@ -114,7 +114,16 @@ export function openSqliteStore(
     db.close();
     throw error;
   }
+  // Statistics let the planner choose between indexes by the values bound (STAT4), e.g. the
+  // name index for a narrow name prefix, the creation index for a broad one.
+  db.pragma('analysis_limit = 1000');
+  db.pragma('optimize = 0x10002');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
-  const store = new KyselyStore(kysely, () => kysely.destroy());
+  const store = new KyselyStore(kysely, {
+    optimize: async (database) => {
+      await sql`PRAGMA optimize`.execute(database);
+    },
+    close: () => kysely.destroy(),
+  });
   return { store, migrations };
 }
