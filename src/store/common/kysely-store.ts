@@ -2,7 +2,7 @@
  * The Store over Kysely. The queries are dialect-neutral; each backend folder supplies the
  * Kysely dialect, its migrations and its capabilities, and constructs this class.
  */
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AccessKey } from '../../domain/access-key.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
 import type { Tag, TaggableResourceType } from '../../domain/tags.js';
@@ -60,6 +60,18 @@ function afterCursor<T extends keyof Database>(
     eb(ref(timeColumn), op, time as never),
     eb.and([eb(ref(timeColumn), '=', time as never), eb(ref(idColumn), op, id as never)]),
   ]);
+}
+
+/**
+ * LIMIT for a page (one extra row tells whether more exist), as a literal rather than a bound
+ * parameter: with a known limit the planner can prefer walking the sort index and stopping early
+ * over collecting every match and sorting it. Page sizes are validated integers.
+ */
+function pageLimit(limit: number) {
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
+    throw new Error(`page limit must be a whole number from 1 to 10000; got ${limit}`);
+  }
+  return sql.lit(limit + 1);
 }
 
 /** The least string above every string starting with `prefix`, when simply computed. */
@@ -157,11 +169,7 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'created_at', 'window_id', after, 'asc'));
     }
-    const rows = await select
-      .orderBy('created_at')
-      .orderBy('window_id')
-      .limit(query.limit + 1)
-      .execute();
+    const rows = await select.orderBy('created_at').orderBy('window_id').limit(pageLimit(query.limit)).execute();
     return toPage(rows, query.limit, rowToWindow, (row) => [Number(row.created_at), row.window_id]);
   }
 
@@ -228,11 +236,7 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'created_at', 'window_target_id', after, 'asc'));
     }
-    const rows = await select
-      .orderBy('created_at')
-      .orderBy('window_target_id')
-      .limit(query.limit + 1)
-      .execute();
+    const rows = await select.orderBy('created_at').orderBy('window_target_id').limit(pageLimit(query.limit)).execute();
     return toPage(rows, query.limit, rowToTarget, (row) => [Number(row.created_at), row.window_target_id]);
   }
 
@@ -308,11 +312,7 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'created_at', 'window_task_id', after, 'asc'));
     }
-    const rows = await select
-      .orderBy('created_at')
-      .orderBy('window_task_id')
-      .limit(query.limit + 1)
-      .execute();
+    const rows = await select.orderBy('created_at').orderBy('window_task_id').limit(pageLimit(query.limit)).execute();
     return toPage(rows, query.limit, rowToTask, (row) => [Number(row.created_at), row.window_task_id]);
   }
 
@@ -371,7 +371,7 @@ export class KyselyStore implements Store {
     const rows = await select
       .orderBy('started_at', 'desc')
       .orderBy('window_execution_id', 'desc')
-      .limit(query.limit + 1)
+      .limit(pageLimit(query.limit))
       .execute();
     return toPage(rows, query.limit, rowToWindowExecution, (row) => [Number(row.started_at), row.window_execution_id]);
   }
@@ -405,7 +405,7 @@ export class KyselyStore implements Store {
     const rows = await select
       .orderBy('started_at')
       .orderBy('task_execution_id')
-      .limit(query.limit + 1)
+      .limit(pageLimit(query.limit))
       .execute();
     return toPage(rows, query.limit, rowToTaskExecution, (row) => [Number(row.started_at), row.task_execution_id]);
   }
@@ -453,11 +453,7 @@ export class KyselyStore implements Store {
       const after = query.after;
       select = select.where((eb) => afterCursor(eb, 'started_at', 'invocation_id', after, 'asc'));
     }
-    const rows = await select
-      .orderBy('started_at')
-      .orderBy('invocation_id')
-      .limit(query.limit + 1)
-      .execute();
+    const rows = await select.orderBy('started_at').orderBy('invocation_id').limit(pageLimit(query.limit)).execute();
     return toPage(rows, query.limit, rowToTaskInvocation, (row) => [Number(row.started_at), row.invocation_id]);
   }
 
