@@ -30,6 +30,8 @@ const documentedNotFound: Record<ResourceKind, string> = {
   // §9.6: DeleteActivation of an unknown id → InvalidActivationId (InvalidActivation is for an
   // activation that exists but is deleted, expired or used up).
   Activation: 'InvalidActivationId',
+  // Resource groups are Mado's stand-in for AWS Resource Groups; a missing one is bad input.
+  ResourceGroup: 'ValidationException',
   AccessKey: 'DoesNotExistException',
 };
 

@@ -49,6 +49,7 @@ export const NOT_FOUND_ERRORS: Record<ResourceKind, string> = {
   Command: 'InvalidCommandId',
   CommandInvocation: 'InvocationDoesNotExist',
   Activation: 'InvalidActivationId',
+  ResourceGroup: 'ValidationException',
   AccessKey: 'DoesNotExistException',
 };
 

@@ -89,7 +89,7 @@ export type CommandDetails =
 
 export type PluginStatus = 'Pending' | 'InProgress' | 'Success' | 'TimedOut' | 'Cancelled' | 'Failed';
 
-/** One step of the document as run on one node. */
+/** One step of the document as run on one node (SSM's CommandPlugin, without full output). */
 export interface PluginResult {
   /** Step name (schema 2.x: `mainSteps[].name`). */
   readonly name: string;
@@ -100,9 +100,41 @@ export interface PluginResult {
   readonly responseCode: number;
   readonly startedAt?: number;
   readonly endedAt?: number;
-  /** Full output up to the server's cap. */
+  /** SSM's `CommandPlugin.Output`: stdout, then stderr after a separator, at most 2,500 characters. */
+  readonly output: string;
+}
+
+/** The full output of one step on one node, kept up to the server's cap. */
+export interface PluginOutput {
+  readonly pluginName: string;
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/** Output limits of the API (spec §1.11, §7.6). */
+export const PLUGIN_OUTPUT_LIMIT = 2_500;
+export const STANDARD_OUTPUT_LIMIT = 24_000;
+export const STANDARD_ERROR_LIMIT = 8_000;
+const ERROR_SEPARATOR = '\n----------ERROR-------\n';
+const OUTPUT_TRUNCATED = '\n---Output truncated---';
+const ERROR_TRUNCATED = '\n---Error truncated----';
+
+function truncate(text: string, limit: number, marker: string): string {
+  return text.length <= limit ? text : text.slice(0, Math.max(0, limit - marker.length)) + marker;
+}
+
+/**
+ * `CommandPlugin.Output` as the SSM agent builds it: stdout, then (if any) the error separator
+ * and stderr, each part truncated with a marker so that the whole fits 2,500 characters.
+ */
+export function pluginOutputSummary(stdout: string, stderr: string): string {
+  if (stderr === '') {
+    return truncate(stdout, PLUGIN_OUTPUT_LIMIT, OUTPUT_TRUNCATED);
+  }
+  const room = PLUGIN_OUTPUT_LIMIT - ERROR_SEPARATOR.length;
+  const stdoutRoom = Math.max(Math.floor(room / 2), room - stderr.length);
+  const head = truncate(stdout, stdoutRoom, OUTPUT_TRUNCATED);
+  return head + ERROR_SEPARATOR + truncate(stderr, room - head.length, ERROR_TRUNCATED);
 }
 
 export interface NotificationConfig {

@@ -58,6 +58,7 @@ export type ResourceKind =
   | 'Command'
   | 'CommandInvocation'
   | 'Activation'
+  | 'ResourceGroup'
   | 'AccessKey';
 
 export class NotFoundError extends DomainError {

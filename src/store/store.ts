@@ -11,6 +11,18 @@
  *   to one transaction; anything thrown rolls it all back.
  */
 import type { AccessKey } from '../domain/access-key.js';
+import type { Activation } from '../domain/activation.js';
+import type {
+  Command,
+  CommandDetails,
+  CommandInvocation,
+  CommandStatus,
+  InvocationDetails,
+  PluginOutput,
+  PluginResult,
+} from '../domain/command.js';
+import type { ManagedNode, NodeFacts } from '../domain/managed-node.js';
+import type { ResourceGroup } from '../domain/resource-group.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../domain/maintenance-window.js';
 import type { Tag, TaggableResourceType } from '../domain/tags.js';
 import type {
@@ -71,6 +83,62 @@ export interface TaskInvocationQuery extends PageRequest {
   readonly windowExecutionId: string;
   readonly taskExecutionId: string;
   readonly statuses?: readonly WindowExecutionStatus[];
+}
+
+export interface ActivationQuery extends PageRequest {
+  readonly activationIds?: readonly string[];
+  readonly defaultInstanceNames?: readonly string[];
+  readonly iamRoles?: readonly string[];
+}
+
+/** A managed node with its tags, as targeting and DescribeInstanceInformation see it. */
+export interface NodeWithTags {
+  readonly node: ManagedNode;
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+export interface CommandQuery extends PageRequest {
+  readonly commandId?: string;
+  /** Commands that include this node. */
+  readonly instanceId?: string;
+  readonly requestedAtOrAfter?: number;
+  readonly requestedAtOrBefore?: number;
+  /** Matched against status or status details. */
+  readonly statuses?: readonly string[];
+  /** Executing (non-terminal) or Complete (terminal). */
+  readonly stage?: 'Executing' | 'Complete';
+  readonly documentName?: string;
+}
+
+export interface InvocationQuery extends PageRequest {
+  readonly commandId?: string;
+  readonly instanceId?: string;
+  readonly requestedAtOrAfter?: number;
+  readonly requestedAtOrBefore?: number;
+  readonly statusDetails?: readonly InvocationDetails[];
+  readonly documentName?: string;
+}
+
+/** One change to an invocation, applied in a batch with others. */
+export interface InvocationChange {
+  readonly commandId: string;
+  readonly instanceId: string;
+  readonly statusDetails: InvocationDetails;
+  readonly dispatchedAt?: number;
+  readonly deliveredAt?: number;
+  readonly endedAt?: number;
+  readonly plugins?: readonly PluginResult[];
+  readonly outputs?: readonly PluginOutput[];
+}
+
+export interface CommandProgressChange {
+  readonly commandId: string;
+  readonly status: CommandStatus;
+  readonly statusDetails: CommandDetails;
+  readonly completedCount: number;
+  readonly errorCount: number;
+  readonly deliveryTimedOutCount: number;
+  readonly cancelRequested: boolean;
 }
 
 /** A remembered idempotent request: what it was and what it answered. */
@@ -161,6 +229,52 @@ export interface Store {
   getSetting(name: string): Promise<string | undefined>;
   /** Stores `value` unless a value exists; returns the value now stored. */
   putSettingIfAbsent(name: string, value: string): Promise<string>;
+
+  // Activations and managed nodes
+  insertActivation(activation: Activation): Promise<void>;
+  getActivation(activationId: string): Promise<Activation | undefined>;
+  /** Newest first; deleted activations are not listed. */
+  listActivations(query: ActivationQuery): Promise<Page<Activation>>;
+  /** Marks the activation deleted. @returns false when it did not exist or was deleted already. */
+  deleteActivation(activationId: string): Promise<boolean>;
+  /**
+   * Registers a node through an activation: counts the registration and stores the node with
+   * its tags, atomically. The caller has checked the activation in the same transaction.
+   */
+  registerManagedNode(node: ManagedNode, tags: ReadonlyMap<string, string>): Promise<void>;
+  getManagedNode(instanceId: string): Promise<ManagedNode | undefined>;
+  /** Every registered, not deregistered node with its tags, by instance id. */
+  listActiveNodes(): Promise<NodeWithTags[]>;
+  /** Records what a node reports about itself on connecting. */
+  updateNodeFacts(instanceId: string, facts: NodeFacts, pingAt: number): Promise<void>;
+  /** Records heartbeats, many at once. */
+  recordNodePings(pings: readonly { readonly instanceId: string; readonly at: number }[]): Promise<void>;
+  /** Marks a node deregistered and removes its tags. @returns false when unknown or already so. */
+  deregisterManagedNode(instanceId: string, at: number): Promise<boolean>;
+
+  // Resource groups
+  putResourceGroup(group: ResourceGroup): Promise<void>;
+  getResourceGroup(name: string): Promise<ResourceGroup | undefined>;
+  listResourceGroups(): Promise<ResourceGroup[]>;
+  deleteResourceGroup(name: string): Promise<boolean>;
+
+  // Run Command
+  /** Stores a new command with its invocations, atomically. */
+  insertCommand(command: Command, invocations: readonly CommandInvocation[]): Promise<void>;
+  getCommand(commandId: string): Promise<Command | undefined>;
+  /** Newest first. */
+  listCommands(query: CommandQuery): Promise<Page<Command>>;
+  /** Commands not yet in a terminal status (for the dispatcher after a restart). */
+  listUnfinishedCommands(): Promise<Command[]>;
+  updateCommandProgress(changes: readonly CommandProgressChange[]): Promise<void>;
+  getInvocation(commandId: string, instanceId: string): Promise<CommandInvocation | undefined>;
+  /** Newest first, then by instance id. */
+  listInvocations(query: InvocationQuery): Promise<Page<CommandInvocation>>;
+  listInvocationsOfCommand(commandId: string): Promise<CommandInvocation[]>;
+  /** Applies status changes (and outputs) to many invocations in one transaction. */
+  applyInvocationChanges(changes: readonly InvocationChange[]): Promise<void>;
+  /** Full output of one step, up to the server's cap. */
+  getInvocationOutput(commandId: string, instanceId: string, pluginName: string): Promise<PluginOutput | undefined>;
 
   /**
    * Housekeeping, safe at any time: forgets idempotency records created before

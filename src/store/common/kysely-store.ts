@@ -4,12 +4,22 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AccessKey } from '../../domain/access-key.js';
+import type { Activation } from '../../domain/activation.js';
+import type { Command, CommandInvocation, PluginOutput } from '../../domain/command.js';
+import type { ManagedNode, NodeFacts } from '../../domain/managed-node.js';
+import type { ResourceGroup } from '../../domain/resource-group.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
 import type { Tag, TaggableResourceType } from '../../domain/tags.js';
 import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
 import type {
+  ActivationQuery,
   AuditEntry,
+  CommandProgressChange,
+  CommandQuery,
   Cursor,
+  InvocationChange,
+  InvocationQuery,
+  NodeWithTags,
   IdempotencyRecord,
   Page,
   Store,
@@ -22,7 +32,17 @@ import type {
 } from '../store.js';
 import {
   accessKeyToRow,
+  activationToRow,
+  commandToRow,
+  invocationToRow,
+  managedNodeToRow,
+  resourceGroupToRow,
   rowToAccessKey,
+  rowToActivation,
+  rowToCommand,
+  rowToInvocation,
+  rowToManagedNode,
+  rowToResourceGroup,
   rowToTarget,
   rowToTask,
   rowToTaskExecution,
@@ -72,6 +92,17 @@ function pageLimit(limit: number) {
     throw new Error(`page limit must be a whole number from 1 to 10000; got ${limit}`);
   }
   return sql.lit(limit + 1);
+}
+
+/** Command statuses that are not final. */
+const UNFINISHED_COMMAND_STATUSES = ['Pending', 'InProgress', 'Cancelling'];
+
+/** Rows per multi-row INSERT (SQLite allows 32,766 bound parameters; PostgreSQL 65,535). */
+const INSERT_CHUNK_ROWS = 500;
+
+/** An `in` list that matches nothing when empty (`IN ()` is not valid SQL everywhere). */
+function emptySafe<T>(values: readonly T[]): readonly T[] {
+  return values.length === 0 ? ([null] as unknown as readonly T[]) : values;
 }
 
 /** The least string above every string starting with `prefix`, when simply computed. */
@@ -592,6 +623,402 @@ export class KyselyStore implements Store {
         detail: entry.detail ?? null,
       })
       .execute();
+  }
+
+  // Activations and managed nodes
+
+  async insertActivation(activation: Activation): Promise<void> {
+    await this.db.insertInto('activations').values(activationToRow(activation)).execute();
+  }
+
+  async getActivation(activationId: string): Promise<Activation | undefined> {
+    const row = await this.db
+      .selectFrom('activations')
+      .selectAll()
+      .where('activation_id', '=', activationId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToActivation(row);
+  }
+
+  async listActivations(query: ActivationQuery): Promise<Page<Activation>> {
+    let select = this.db.selectFrom('activations').selectAll().where('deleted', '=', 0);
+    if (query.activationIds !== undefined) {
+      select = select.where('activation_id', 'in', emptySafe(query.activationIds));
+    }
+    if (query.defaultInstanceNames !== undefined) {
+      select = select.where('default_instance_name', 'in', emptySafe(query.defaultInstanceNames));
+    }
+    if (query.iamRoles !== undefined) {
+      select = select.where('iam_role', 'in', emptySafe(query.iamRoles));
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'created_at', 'activation_id', after, 'desc'));
+    }
+    const rows = await select
+      .orderBy('created_at', 'desc')
+      .orderBy('activation_id', 'desc')
+      .limit(pageLimit(query.limit))
+      .execute();
+    return toPage(rows, query.limit, rowToActivation, (row) => [Number(row.created_at), row.activation_id]);
+  }
+
+  async deleteActivation(activationId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('activations')
+      .set({ deleted: 1 })
+      .where('activation_id', '=', activationId)
+      .where('deleted', '=', 0)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async registerManagedNode(node: ManagedNode, tags: ReadonlyMap<string, string>): Promise<void> {
+    await this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      await db
+        .updateTable('activations')
+        .set((eb) => ({ registrations_count: eb('registrations_count', '+', 1) }))
+        .where('activation_id', '=', node.activationId)
+        .execute();
+      await db.insertInto('managed_nodes').values(managedNodeToRow(node)).execute();
+      if (tags.size > 0) {
+        await store.replaceTags(
+          'ManagedInstance',
+          node.instanceId,
+          [...tags].map(([Key, Value]) => ({ Key, Value })),
+        );
+      }
+    });
+  }
+
+  async getManagedNode(instanceId: string): Promise<ManagedNode | undefined> {
+    const row = await this.db
+      .selectFrom('managed_nodes')
+      .selectAll()
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToManagedNode(row);
+  }
+
+  async listActiveNodes(): Promise<NodeWithTags[]> {
+    const rows = await this.db
+      .selectFrom('managed_nodes')
+      .selectAll()
+      .where('deregistered_at', 'is', null)
+      .orderBy('instance_id')
+      .execute();
+    const tagRows = await this.db
+      .selectFrom('tags')
+      .select(['resource_id', 'tag_key', 'tag_value'])
+      .where('resource_type', '=', 'ManagedInstance')
+      .execute();
+    const tagsByNode = new Map<string, Map<string, string>>();
+    for (const tag of tagRows) {
+      let tags = tagsByNode.get(tag.resource_id);
+      if (tags === undefined) {
+        tags = new Map();
+        tagsByNode.set(tag.resource_id, tags);
+      }
+      tags.set(tag.tag_key, tag.tag_value);
+    }
+    return rows.map((row) => ({
+      node: rowToManagedNode(row),
+      tags: tagsByNode.get(row.instance_id) ?? new Map<string, string>(),
+    }));
+  }
+
+  async updateNodeFacts(instanceId: string, facts: NodeFacts, pingAt: number): Promise<void> {
+    await this.db
+      .updateTable('managed_nodes')
+      .set({ facts: JSON.stringify(facts), last_ping_at: pingAt })
+      .where('instance_id', '=', instanceId)
+      .execute();
+  }
+
+  async recordNodePings(pings: readonly { readonly instanceId: string; readonly at: number }[]): Promise<void> {
+    if (pings.length === 0) {
+      return;
+    }
+    await this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      for (const ping of pings) {
+        await db
+          .updateTable('managed_nodes')
+          .set({ last_ping_at: ping.at })
+          .where('instance_id', '=', ping.instanceId)
+          .execute();
+      }
+    });
+  }
+
+  async deregisterManagedNode(instanceId: string, at: number): Promise<boolean> {
+    return this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      const result = await db
+        .updateTable('managed_nodes')
+        .set({ deregistered_at: at })
+        .where('instance_id', '=', instanceId)
+        .where('deregistered_at', 'is', null)
+        .executeTakeFirst();
+      await store.replaceTags('ManagedInstance', instanceId, []);
+      return Number(result.numUpdatedRows) > 0;
+    });
+  }
+
+  // Resource groups
+
+  async putResourceGroup(group: ResourceGroup): Promise<void> {
+    const row = resourceGroupToRow(group);
+    const { name: _name, ...rest } = row;
+    await this.db
+      .insertInto('resource_groups')
+      .values(row)
+      .onConflict((oc) => oc.column('name').doUpdateSet(rest))
+      .execute();
+  }
+
+  async getResourceGroup(name: string): Promise<ResourceGroup | undefined> {
+    const row = await this.db.selectFrom('resource_groups').selectAll().where('name', '=', name).executeTakeFirst();
+    return row === undefined ? undefined : rowToResourceGroup(row);
+  }
+
+  async listResourceGroups(): Promise<ResourceGroup[]> {
+    const rows = await this.db.selectFrom('resource_groups').selectAll().orderBy('name').execute();
+    return rows.map(rowToResourceGroup);
+  }
+
+  async deleteResourceGroup(name: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('resource_groups').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  // Run Command
+
+  async insertCommand(command: Command, invocations: readonly CommandInvocation[]): Promise<void> {
+    await this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      await db.insertInto('commands').values(commandToRow(command)).execute();
+      // Chunks keep each statement under the backends' bound-parameter limits.
+      for (let start = 0; start < invocations.length; start += INSERT_CHUNK_ROWS) {
+        await db
+          .insertInto('command_invocations')
+          .values(
+            invocations
+              .slice(start, start + INSERT_CHUNK_ROWS)
+              .map((invocation) => invocationToRow(invocation, command.documentName)),
+          )
+          .execute();
+      }
+    });
+  }
+
+  async getCommand(commandId: string): Promise<Command | undefined> {
+    const row = await this.db.selectFrom('commands').selectAll().where('command_id', '=', commandId).executeTakeFirst();
+    return row === undefined ? undefined : rowToCommand(row);
+  }
+
+  async listCommands(query: CommandQuery): Promise<Page<Command>> {
+    let select = this.db.selectFrom('commands').selectAll();
+    if (query.commandId !== undefined) {
+      select = select.where('command_id', '=', query.commandId);
+    }
+    if (query.instanceId !== undefined) {
+      const instanceId = query.instanceId;
+      select = select.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('command_invocations')
+            .select('command_invocations.command_id')
+            .whereRef('command_invocations.command_id', '=', 'commands.command_id')
+            .where('command_invocations.instance_id', '=', instanceId),
+        ),
+      );
+    }
+    if (query.requestedAtOrAfter !== undefined) {
+      select = select.where('requested_at', '>=', query.requestedAtOrAfter);
+    }
+    if (query.requestedAtOrBefore !== undefined) {
+      select = select.where('requested_at', '<=', query.requestedAtOrBefore);
+    }
+    if (query.statuses !== undefined) {
+      const statuses = emptySafe(query.statuses);
+      select = select.where((eb) => eb.or([eb('status', 'in', statuses), eb('status_details', 'in', statuses)]));
+    }
+    if (query.stage !== undefined) {
+      select = select.where('status', query.stage === 'Executing' ? 'in' : 'not in', UNFINISHED_COMMAND_STATUSES);
+    }
+    if (query.documentName !== undefined) {
+      select = select.where('document_name', '=', query.documentName);
+    }
+    if (query.after !== undefined) {
+      const after = query.after;
+      select = select.where((eb) => afterCursor(eb, 'requested_at', 'command_id', after, 'desc'));
+    }
+    const rows = await select
+      .orderBy('requested_at', 'desc')
+      .orderBy('command_id', 'desc')
+      .limit(pageLimit(query.limit))
+      .execute();
+    return toPage(rows, query.limit, rowToCommand, (row) => [Number(row.requested_at), row.command_id]);
+  }
+
+  async listUnfinishedCommands(): Promise<Command[]> {
+    const rows = await this.db
+      .selectFrom('commands')
+      .selectAll()
+      .where('status', 'in', UNFINISHED_COMMAND_STATUSES)
+      .orderBy('requested_at')
+      .execute();
+    return rows.map(rowToCommand);
+  }
+
+  async updateCommandProgress(changes: readonly CommandProgressChange[]): Promise<void> {
+    if (changes.length === 0) {
+      return;
+    }
+    await this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      for (const change of changes) {
+        await db
+          .updateTable('commands')
+          .set({
+            status: change.status,
+            status_details: change.statusDetails,
+            completed_count: change.completedCount,
+            error_count: change.errorCount,
+            delivery_timed_out_count: change.deliveryTimedOutCount,
+            cancel_requested: change.cancelRequested ? 1 : 0,
+          })
+          .where('command_id', '=', change.commandId)
+          .execute();
+      }
+    });
+  }
+
+  async getInvocation(commandId: string, instanceId: string): Promise<CommandInvocation | undefined> {
+    const row = await this.db
+      .selectFrom('command_invocations')
+      .selectAll()
+      .where('command_id', '=', commandId)
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : rowToInvocation(row);
+  }
+
+  async listInvocations(query: InvocationQuery): Promise<Page<CommandInvocation>> {
+    let select = this.db.selectFrom('command_invocations').selectAll();
+    if (query.commandId !== undefined) {
+      select = select.where('command_id', '=', query.commandId);
+    }
+    if (query.instanceId !== undefined) {
+      select = select.where('instance_id', '=', query.instanceId);
+    }
+    if (query.requestedAtOrAfter !== undefined) {
+      select = select.where('requested_at', '>=', query.requestedAtOrAfter);
+    }
+    if (query.requestedAtOrBefore !== undefined) {
+      select = select.where('requested_at', '<=', query.requestedAtOrBefore);
+    }
+    if (query.statusDetails !== undefined) {
+      select = select.where('status_details', 'in', emptySafe(query.statusDetails));
+    }
+    if (query.documentName !== undefined) {
+      select = select.where('document_name', '=', query.documentName);
+    }
+    if (query.after !== undefined) {
+      const [requestedAt, commandId, instanceId] = query.after;
+      select = select.where((eb) =>
+        eb.or([
+          eb('requested_at', '<', requestedAt as number),
+          eb.and([
+            eb('requested_at', '=', requestedAt as number),
+            eb.or([
+              eb('command_id', '<', commandId as string),
+              eb.and([eb('command_id', '=', commandId as string), eb('instance_id', '>', instanceId as string)]),
+            ]),
+          ]),
+        ]),
+      );
+    }
+    const rows = await select
+      .orderBy('requested_at', 'desc')
+      .orderBy('command_id', 'desc')
+      .orderBy('instance_id')
+      .limit(pageLimit(query.limit))
+      .execute();
+    return toPage(rows, query.limit, rowToInvocation, (row) => [
+      Number(row.requested_at),
+      row.command_id,
+      row.instance_id,
+    ]);
+  }
+
+  async listInvocationsOfCommand(commandId: string): Promise<CommandInvocation[]> {
+    const rows = await this.db
+      .selectFrom('command_invocations')
+      .selectAll()
+      .where('command_id', '=', commandId)
+      .orderBy('instance_id')
+      .execute();
+    return rows.map(rowToInvocation);
+  }
+
+  async applyInvocationChanges(changes: readonly InvocationChange[]): Promise<void> {
+    if (changes.length === 0) {
+      return;
+    }
+    await this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      for (const change of changes) {
+        await db
+          .updateTable('command_invocations')
+          .set({
+            status_details: change.statusDetails,
+            ...(change.dispatchedAt === undefined ? {} : { dispatched_at: change.dispatchedAt }),
+            ...(change.deliveredAt === undefined ? {} : { delivered_at: change.deliveredAt }),
+            ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
+            ...(change.plugins === undefined ? {} : { plugins: JSON.stringify(change.plugins) }),
+          })
+          .where('command_id', '=', change.commandId)
+          .where('instance_id', '=', change.instanceId)
+          .execute();
+        for (const output of change.outputs ?? []) {
+          const row = {
+            command_id: change.commandId,
+            instance_id: change.instanceId,
+            plugin_name: output.pluginName,
+            stdout: output.stdout,
+            stderr: output.stderr,
+          };
+          await db
+            .insertInto('invocation_outputs')
+            .values(row)
+            .onConflict((oc) =>
+              oc.columns(['command_id', 'instance_id', 'plugin_name']).doUpdateSet({
+                stdout: row.stdout,
+                stderr: row.stderr,
+              }),
+            )
+            .execute();
+        }
+      }
+    });
+  }
+
+  async getInvocationOutput(
+    commandId: string,
+    instanceId: string,
+    pluginName: string,
+  ): Promise<PluginOutput | undefined> {
+    const row = await this.db
+      .selectFrom('invocation_outputs')
+      .selectAll()
+      .where('command_id', '=', commandId)
+      .where('instance_id', '=', instanceId)
+      .where('plugin_name', '=', pluginName)
+      .executeTakeFirst();
+    return row === undefined ? undefined : { pluginName: row.plugin_name, stdout: row.stdout, stderr: row.stderr };
   }
 
   async maintain(idempotencyBefore: number): Promise<void> {

@@ -1,5 +1,15 @@
 /** Mapping between domain records and table rows, shared by the SQL backends. */
 import type { AccessKey, AccessRole } from '../../domain/access-key.js';
+import type { Activation } from '../../domain/activation.js';
+import type {
+  Command,
+  CommandDetails,
+  CommandInvocation,
+  CommandStatus,
+  InvocationDetails,
+} from '../../domain/command.js';
+import type { ManagedNode, NodeFacts } from '../../domain/managed-node.js';
+import type { ResourceGroup } from '../../domain/resource-group.js';
 import type {
   CutoffBehavior,
   MaintenanceWindow,
@@ -16,6 +26,11 @@ import type {
 } from '../../domain/window-execution.js';
 import type {
   AccessKeysTable,
+  ActivationsTable,
+  CommandInvocationsTable,
+  CommandsTable,
+  ManagedNodesTable,
+  ResourceGroupsTable,
   TaskExecutionsTable,
   TaskInvocationsTable,
   WindowExecutionsTable,
@@ -265,5 +280,174 @@ export function rowToAccessKey(row: AccessKeysTable): AccessKey {
     role: row.role as AccessRole,
     description: opt(row.description),
     createdAt: Number(row.created_at),
+  };
+}
+
+export function activationToRow(activation: Activation): ActivationsTable {
+  return {
+    activation_id: activation.activationId,
+    activation_code_hash: activation.activationCodeHash,
+    description: activation.description ?? null,
+    default_instance_name: activation.defaultInstanceName ?? null,
+    iam_role: activation.iamRole,
+    registration_limit: activation.registrationLimit,
+    registrations_count: activation.registrationsCount,
+    expires_at: activation.expiresAt,
+    created_at: activation.createdAt,
+    deleted: activation.deleted ? 1 : 0,
+    tags: JSON.stringify(activation.tags),
+  };
+}
+
+export function rowToActivation(row: ActivationsTable): Activation {
+  return {
+    activationId: row.activation_id,
+    activationCodeHash: row.activation_code_hash,
+    description: opt(row.description),
+    defaultInstanceName: opt(row.default_instance_name),
+    iamRole: row.iam_role,
+    registrationLimit: row.registration_limit,
+    registrationsCount: row.registrations_count,
+    expiresAt: Number(row.expires_at),
+    createdAt: Number(row.created_at),
+    deleted: row.deleted === 1,
+    tags: JSON.parse(row.tags) as Activation['tags'],
+  };
+}
+
+export function managedNodeToRow(node: ManagedNode): ManagedNodesTable {
+  return {
+    instance_id: node.instanceId,
+    activation_id: node.activationId,
+    name: node.name ?? null,
+    iam_role: node.iamRole,
+    public_key: node.publicKey,
+    registered_at: node.registeredAt,
+    facts: toJson(node.facts),
+    last_ping_at: node.lastPingAt ?? null,
+    deregistered_at: node.deregisteredAt ?? null,
+  };
+}
+
+export function rowToManagedNode(row: ManagedNodesTable): ManagedNode {
+  return {
+    instanceId: row.instance_id,
+    activationId: row.activation_id,
+    name: opt(row.name),
+    iamRole: row.iam_role,
+    publicKey: row.public_key,
+    registeredAt: Number(row.registered_at),
+    facts: json<NodeFacts>(row.facts),
+    lastPingAt: row.last_ping_at === null ? undefined : Number(row.last_ping_at),
+    deregisteredAt: row.deregistered_at === null ? undefined : Number(row.deregistered_at),
+  };
+}
+
+export function resourceGroupToRow(group: ResourceGroup): ResourceGroupsTable {
+  return {
+    name: group.name,
+    description: group.description ?? null,
+    targets: JSON.stringify(group.targets),
+    created_at: group.createdAt,
+  };
+}
+
+export function rowToResourceGroup(row: ResourceGroupsTable): ResourceGroup {
+  return {
+    name: row.name,
+    description: opt(row.description),
+    targets: JSON.parse(row.targets) as ResourceGroup['targets'],
+    createdAt: Number(row.created_at),
+  };
+}
+
+/** The parts of a command that never change after SendCommand, kept as one JSON document. */
+type CommandDefinition = Omit<
+  Command,
+  | 'commandId'
+  | 'documentName'
+  | 'requestedAt'
+  | 'status'
+  | 'statusDetails'
+  | 'targetCount'
+  | 'completedCount'
+  | 'errorCount'
+  | 'deliveryTimedOutCount'
+  | 'cancelRequested'
+>;
+
+export function commandToRow(command: Command): CommandsTable {
+  const {
+    commandId,
+    documentName,
+    requestedAt,
+    status,
+    statusDetails,
+    targetCount,
+    completedCount,
+    errorCount,
+    deliveryTimedOutCount,
+    cancelRequested,
+    ...definition
+  } = command;
+  return {
+    command_id: commandId,
+    document_name: documentName,
+    requested_at: requestedAt,
+    status,
+    status_details: statusDetails,
+    target_count: targetCount,
+    completed_count: completedCount,
+    error_count: errorCount,
+    delivery_timed_out_count: deliveryTimedOutCount,
+    cancel_requested: cancelRequested ? 1 : 0,
+    definition: JSON.stringify(definition satisfies CommandDefinition),
+  };
+}
+
+export function rowToCommand(row: CommandsTable): Command {
+  return {
+    ...(JSON.parse(row.definition) as CommandDefinition),
+    commandId: row.command_id,
+    documentName: row.document_name,
+    requestedAt: Number(row.requested_at),
+    status: row.status as CommandStatus,
+    statusDetails: row.status_details as CommandDetails,
+    targetCount: row.target_count,
+    completedCount: row.completed_count,
+    errorCount: row.error_count,
+    deliveryTimedOutCount: row.delivery_timed_out_count,
+    cancelRequested: row.cancel_requested === 1,
+  };
+}
+
+export function invocationToRow(invocation: CommandInvocation, documentName: string): CommandInvocationsTable {
+  return {
+    command_id: invocation.commandId,
+    instance_id: invocation.instanceId,
+    instance_name: invocation.instanceName,
+    document_name: documentName,
+    status_details: invocation.statusDetails,
+    requested_at: invocation.requestedAt,
+    dispatched_at: invocation.dispatchedAt ?? null,
+    delivered_at: invocation.deliveredAt ?? null,
+    ended_at: invocation.endedAt ?? null,
+    plugins: JSON.stringify(invocation.plugins),
+    window_task_invocation_id: invocation.windowTaskInvocationId ?? null,
+  };
+}
+
+export function rowToInvocation(row: CommandInvocationsTable): CommandInvocation {
+  return {
+    commandId: row.command_id,
+    instanceId: row.instance_id,
+    instanceName: row.instance_name,
+    statusDetails: row.status_details as InvocationDetails,
+    requestedAt: Number(row.requested_at),
+    dispatchedAt: row.dispatched_at === null ? undefined : Number(row.dispatched_at),
+    deliveredAt: row.delivered_at === null ? undefined : Number(row.delivered_at),
+    endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
+    plugins: JSON.parse(row.plugins) as CommandInvocation['plugins'],
+    windowTaskInvocationId: opt(row.window_task_invocation_id),
   };
 }

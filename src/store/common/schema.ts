@@ -139,7 +139,82 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<number>;
 }
 
+export interface ActivationsTable {
+  activation_id: string;
+  activation_code_hash: string;
+  description: string | null;
+  default_instance_name: string | null;
+  iam_role: string;
+  registration_limit: number;
+  registrations_count: number;
+  expires_at: number;
+  created_at: number;
+  deleted: number;
+  tags: string;
+}
+
+export interface ManagedNodesTable {
+  instance_id: string;
+  activation_id: string;
+  name: string | null;
+  iam_role: string;
+  public_key: string;
+  registered_at: number;
+  facts: string | null;
+  last_ping_at: number | null;
+  deregistered_at: number | null;
+}
+
+export interface ResourceGroupsTable {
+  name: string;
+  description: string | null;
+  targets: string;
+  created_at: number;
+}
+
+export interface CommandsTable {
+  command_id: string;
+  document_name: string;
+  requested_at: number;
+  status: string;
+  status_details: string;
+  target_count: number;
+  completed_count: number;
+  error_count: number;
+  delivery_timed_out_count: number;
+  cancel_requested: number;
+  definition: string;
+}
+
+export interface CommandInvocationsTable {
+  command_id: string;
+  instance_id: string;
+  instance_name: string;
+  document_name: string;
+  status_details: string;
+  requested_at: number;
+  dispatched_at: number | null;
+  delivered_at: number | null;
+  ended_at: number | null;
+  plugins: string;
+  window_task_invocation_id: string | null;
+}
+
+export interface InvocationOutputsTable {
+  command_id: string;
+  instance_id: string;
+  plugin_name: string;
+  stdout: string;
+  stderr: string;
+}
+
 export interface Database {
+  activations: ActivationsTable;
+  managed_nodes: ManagedNodesTable;
+  resource_groups: ResourceGroupsTable;
+  commands: CommandsTable;
+  command_invocations: CommandInvocationsTable;
+  invocation_outputs: InvocationOutputsTable;
   windows: WindowsTable;
   window_targets: WindowTargetsTable;
   window_tasks: WindowTasksTable;
