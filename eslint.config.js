@@ -34,8 +34,13 @@ export default tseslint.config(
             zone('./src/protocol', ['./src/!(protocol|domain|shared)/**'], 'protocol/ sees only domain and shared.'),
             zone(
               './src/agent',
+              ['./src/!(agent|domain|protocol|shared|cli)/**', './src/cli/!(agent-commands).ts', './src/cli/*/**'],
+              'The agent runs on customer nodes: it sees only domain, protocol and shared (and, for the bundle entry, cli/agent-commands.ts).',
+            ),
+            zone(
+              './src/cli/agent-commands.ts',
               ['./src/!(agent|domain|protocol|shared)/**'],
-              'The agent runs on customer nodes: it sees only domain, protocol and shared.',
+              'agent-commands.ts is bundled into the agent: it sees only what the agent sees.',
             ),
             zone(
               './src/store',
@@ -66,7 +71,7 @@ export default tseslint.config(
               ],
               'api/ reaches the store only through services.',
             ),
-            zone('./src/cli', ['./src/!(cli|shared|server|api)/**'], 'cli/ talks to the server over HTTP.'),
+            zone('./src/cli', ['./src/!(cli|shared|server|api|agent)/**'], 'cli/ talks to the server over HTTP.'),
           ],
         },
       ],

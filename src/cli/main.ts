@@ -7,6 +7,7 @@ import { loadServerConfig, type ServerFlags } from '../server/config.js';
 import { createLogger } from '../server/pino-logger.js';
 import { startServer } from '../server/server.js';
 import { systemClock } from '../shared/clock.js';
+import { addAgentCommands } from './agent-commands.js';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
 
 const VERSION = '0.1.0';
@@ -142,5 +143,6 @@ export async function main(argv: readonly string[]): Promise<void> {
       print({ deleted: accessKeyId }, json(), () => `Deleted ${accessKeyId}`);
     });
 
+  addAgentCommands(program);
   await program.parseAsync(argv);
 }

@@ -55,13 +55,7 @@ interface Session {
 
 /** Protocol error codes sent in `error` frames before closing. */
 export type GatewayErrorCode =
-  | 'Malformed'
-  | 'Unexpected'
-  | 'HelloTimeout'
-  | 'Unauthorized'
-  | 'Revoked'
-  | 'Replaced'
-  | 'ServerStopping';
+  'Malformed' | 'Unexpected' | 'HelloTimeout' | 'Unauthorized' | 'Revoked' | 'Replaced' | 'ServerStopping';
 
 export class AgentGateway implements AgentLink {
   private readonly sockets = new WebSocketServer({
@@ -260,7 +254,10 @@ export class AgentGateway implements AgentLink {
 
   private refuse(session: Session, code: GatewayErrorCode, message: string): void {
     if (code !== 'ServerStopping' && code !== 'Replaced') {
-      this.logger.warn({ nodeId: session.nodeId, remote: session.remote, code }, `agent connection refused: ${message}`);
+      this.logger.warn(
+        { nodeId: session.nodeId, remote: session.remote, code },
+        `agent connection refused: ${message}`,
+      );
     }
     if (session.socket.readyState === session.socket.OPEN) {
       session.socket.send(JSON.stringify({ type: 'error', code, message } satisfies ServerMessage));

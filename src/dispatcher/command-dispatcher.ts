@@ -166,9 +166,9 @@ export class CommandDispatcher {
       }
       if (state.deliveredAt === undefined) {
         // Never reached the agent: nothing to stop.
-        this.remove(run, state, 'Cancelled', now);
+        void this.remove(run, state, 'Cancelled', now);
       } else {
-        this.transition(run, state, 'Cancelling', now, { statusDetails: 'Cancelling' });
+        void this.transition(run, state, 'Cancelling', now, { statusDetails: 'Cancelling' });
         state.cancellingSince = now;
         this.link?.send(instanceId, { type: 'cancel', commandId });
       }
@@ -187,7 +187,7 @@ export class CommandDispatcher {
       if (queued >= 0) {
         run.queue.splice(queued, 1);
       }
-      this.remove(run, state, 'Undeliverable', now);
+      void this.remove(run, state, 'Undeliverable', now);
       this.afterChange(run);
     }
     this.link?.disconnect(instanceId, 'Revoked', 'This node has been deregistered.');
@@ -219,7 +219,7 @@ export class CommandDispatcher {
     }
     const now = this.clock.now().getTime();
     state.deliveredAt = now;
-    this.transition(run, state, 'InProgress', now, { statusDetails: 'InProgress', deliveredAt: now });
+    void this.transition(run, state, 'InProgress', now, { statusDetails: 'InProgress', deliveredAt: now });
     this.afterChange(run);
   }
 
@@ -227,7 +227,12 @@ export class CommandDispatcher {
    * The agent's result. Resolves once it is durable (or was already settled), so the gateway
    * can acknowledge it; a result for an invocation already terminal is acknowledged unchanged.
    */
-  async result(instanceId: string, commandId: string, outcome: InvocationOutcome, steps: readonly StepResult[]): Promise<void> {
+  async result(
+    instanceId: string,
+    commandId: string,
+    outcome: InvocationOutcome,
+    steps: readonly StepResult[],
+  ): Promise<void> {
     const run = this.runs.get(commandId);
     const state = run?.invocations.get(instanceId);
     if (run === undefined || state === undefined || isTerminal(state.details) || state.dispatchedAt === undefined) {
@@ -273,7 +278,7 @@ export class CommandDispatcher {
               ? state.dispatchedAt! + timeoutSeconds * 1000
               : state.deliveredAt + executionTimeoutSeconds * 1000 + this.options.executionGraceMs;
         if (now >= deadline) {
-          this.remove(run, state, state.details === 'Cancelling' ? 'Cancelled' : 'DeliveryTimedOut', now);
+          void this.remove(run, state, state.details === 'Cancelling' ? 'Cancelled' : 'DeliveryTimedOut', now);
           expired += 1;
           changed = true;
         }
@@ -346,7 +351,7 @@ export class CommandDispatcher {
     if (run.cancelRequested || errors > run.allowedErrors) {
       const details: InvocationDetails = run.cancelRequested ? 'Cancelled' : 'Terminated';
       for (const instanceId of run.queue.splice(0)) {
-        this.remove(run, run.invocations.get(instanceId)!, details, now);
+        void this.remove(run, run.invocations.get(instanceId)!, details, now);
       }
       return;
     }
@@ -395,7 +400,15 @@ export class CommandDispatcher {
     this.count(run, state.details, -1);
     state.details = details;
     this.count(run, details, 1);
-    return this.writes.invocation({ commandId: run.command.commandId, instanceId: state.instanceId, ...change });
+    const written = this.writes.invocation({
+      commandId: run.command.commandId,
+      instanceId: state.instanceId,
+      ...change,
+    });
+    // Most callers do not wait for the write; a failure is logged by the write buffer and the
+    // store keeps the previous status, which a restart picks up again.
+    written.catch(() => {});
+    return written;
   }
 
   /** Moves an invocation to a terminal status and frees its slot. */

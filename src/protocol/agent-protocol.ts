@@ -38,7 +38,8 @@ export function helloSigningText(nodeId: string, nonce: string): string {
 }
 
 const NodeId = z.string().regex(/^mi-[0-9a-f]{17}$/);
-const CommandId = z.string().length(36);
+// Command ids name journal files on the node: only UUIDs, so no path can hide in one.
+const CommandId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 export const NodeFactsSchema = z.object({
   agentVersion: z.string().regex(/^[0-9]{1,6}(\.[0-9]{1,6}){2,3}$/),

@@ -1,0 +1,36 @@
+/**
+ * Collects one output stream of a step, keeping at most `maxBytes` in memory (the first bytes,
+ * as SSM keeps the start of the output) and counting the rest, so a runaway script cannot
+ * exhaust the agent's memory.
+ */
+export class CappedOutput {
+  private readonly chunks: Buffer[] = [];
+  private keptBytes = 0;
+  private totalBytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  push(chunk: Buffer): void {
+    this.totalBytes += chunk.length;
+    const room = this.maxBytes - this.keptBytes;
+    if (room <= 0) {
+      return;
+    }
+    const kept = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    this.chunks.push(kept);
+    this.keptBytes += kept.length;
+  }
+
+  get isTruncated(): boolean {
+    return this.totalBytes > this.keptBytes;
+  }
+
+  /** The kept text, with a closing note when bytes were dropped. */
+  text(): string {
+    const text = Buffer.concat(this.chunks).toString('utf8');
+    if (!this.isTruncated) {
+      return text;
+    }
+    return `${text}\n---Output truncated: the agent kept the first ${this.keptBytes} of ${this.totalBytes} bytes---\n`;
+  }
+}

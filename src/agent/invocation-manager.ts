@@ -1,0 +1,318 @@
+/**
+ * The node side of exactly-once: turns `deliver`, `cancel` and `resultAck` frames into journal
+ * transitions and runs, whatever the state of the connection.
+ *
+ * On `deliver`:
+ *   unknown                → journal it (accepted), THEN send `accepted`, then run it
+ *   accepted / running     → send `accepted` again; nothing else
+ *   finished               → send `accepted` and resend the stored result
+ *   acknowledged (done/)   → send `accepted` and the stored result if still kept; never run
+ * On `cancel`: a running invocation's process tree is killed and it finishes Cancelled; a
+ *   finished one has its result resent.
+ * On `resultAck`: finished → acknowledged (moved to journal/done/).
+ *
+ * Results are sent when an invocation finishes, again on every new connection (`attach`), and
+ * again from `tick` while unacknowledged for `resultResendMs`. Without a connection, sends are
+ * dropped: the journal, not the socket, is the source of truth.
+ *
+ * Modes: normal → shutting down (no new deliveries accepted; running invocations are stopped
+ * and left `running` in the journal, so that the next start reports them Failed: the same path
+ * as a crash).
+ */
+import type { AgentMessage, DeliveredInvocation } from '../protocol/agent-protocol.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { AgentEventListener } from './agent-events.js';
+import type { AgentSettings } from './config.js';
+import { fitStepsToFrame } from './fit-result.js';
+import { interruptedResult, isSafeCommandId, type Journal, type JournalEntry } from './journal.js';
+import { tryKillOrphanedTree } from './process-tree.js';
+import { runInvocation, type RunnerOptions } from './runner.js';
+
+/** Sends one frame if a connection is up; false when it was dropped. */
+export type SendFrame = (message: AgentMessage) => boolean;
+
+export interface InvocationManagerOptions {
+  readonly journal: Journal;
+  readonly runner: RunnerOptions;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: Pick<AgentSettings, 'resultResendMs' | 'acknowledgedRetentionMs'>;
+  readonly onEvent?: AgentEventListener;
+}
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+interface Running {
+  readonly controller: AbortController;
+  readonly done: Promise<void>;
+}
+
+export class InvocationManager {
+  private send: SendFrame | undefined;
+  private readonly running = new Map<string, Running>();
+  private readonly resultSentAt = new Map<string, number>();
+  private lastPruneAt = Number.NEGATIVE_INFINITY;
+  private isShuttingDown = false;
+
+  constructor(private readonly options: InvocationManagerOptions) {}
+
+  private now(): number {
+    return this.options.clock.now().getTime();
+  }
+
+  private emit(event: Parameters<AgentEventListener>[0]): void {
+    this.options.onEvent?.(event);
+  }
+
+  /** Commands accepted and not yet acknowledged (for the hello). */
+  unfinishedIds(): string[] {
+    return this.options.journal.unfinishedIds();
+  }
+
+  /** Number of invocations running now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /**
+   * At worker start, before connecting: every entry left `running` by a crash becomes finished
+   * and Failed (its leftover processes are killed when they can be identified for sure), and
+   * acknowledged entries past retention are pruned. Returns the recovered command ids.
+   */
+  recover(): string[] {
+    const recovered: string[] = [];
+    const now = this.now();
+    for (const entry of this.options.journal.list()) {
+      if (entry.state !== 'running') {
+        continue;
+      }
+      const fingerprint = entry.activeStep?.process;
+      const killedLeftovers = fingerprint !== undefined && tryKillOrphanedTree(fingerprint);
+      const note = killedLeftovers ? 'Its leftover processes were killed when the agent restarted.' : undefined;
+      const { outcome, steps } = interruptedResult(entry, now, note);
+      this.options.journal.finish(entry.commandId, outcome, steps, now);
+      recovered.push(entry.commandId);
+      this.options.logger.warn(
+        { commandId: entry.commandId, killedLeftovers },
+        'command was running when the agent stopped; reporting it Failed without running it again',
+      );
+      this.emit({ type: 'invocation-recovered', commandId: entry.commandId, killedLeftovers });
+    }
+    this.prune(now);
+    return recovered;
+  }
+
+  /** Starts the invocations that were accepted but had not started when the agent stopped. */
+  startAccepted(): void {
+    for (const entry of this.options.journal.list()) {
+      if (entry.state === 'accepted' && !this.running.has(entry.commandId)) {
+        this.start(entry);
+      }
+    }
+  }
+
+  /** A connection was welcomed: frames go there now, and pending results are resent. */
+  attach(send: SendFrame): void {
+    this.send = send;
+    for (const entry of this.options.journal.list()) {
+      if (entry.state === 'finished') {
+        this.sendResult(entry);
+      }
+    }
+  }
+
+  detach(): void {
+    this.send = undefined;
+  }
+
+  private sendFrame(message: AgentMessage): boolean {
+    return this.send?.(message) ?? false;
+  }
+
+  private sendResult(entry: JournalEntry): void {
+    if (entry.outcome === undefined) {
+      return;
+    }
+    const sent = this.sendFrame({
+      type: 'result',
+      commandId: entry.commandId,
+      outcome: entry.outcome,
+      steps: [...entry.steps],
+    });
+    if (sent) {
+      this.resultSentAt.set(entry.commandId, this.now());
+      this.emit({ type: 'result-sent', commandId: entry.commandId });
+    }
+  }
+
+  private isUsableId(commandId: string, frame: string): boolean {
+    if (isSafeCommandId(commandId)) {
+      return true;
+    }
+    this.options.logger.warn({ commandId, frame }, 'command id is not a UUID; frame ignored');
+    return false;
+  }
+
+  handleDeliver(invocation: DeliveredInvocation): void {
+    const { commandId } = invocation;
+    const { journal } = this.options;
+    if (!this.isUsableId(commandId, 'deliver')) {
+      return;
+    }
+    const live = journal.get(commandId);
+    if (live !== undefined) {
+      this.emit({ type: 'invocation-duplicate', commandId, state: live.state });
+      this.sendFrame({ type: 'accepted', commandId });
+      if (live.state === 'finished') {
+        this.sendResult(live);
+      }
+      return;
+    }
+    if (this.isShuttingDown) {
+      // Not journaled, not accepted: the server delivers it again after the restart.
+      return;
+    }
+    if (!journal.tryAccept(invocation, this.now())) {
+      const done = journal.readAcknowledged(commandId);
+      this.emit({ type: 'invocation-duplicate', commandId, state: done?.state ?? 'acknowledged' });
+      this.sendFrame({ type: 'accepted', commandId });
+      if (done !== undefined) {
+        this.sendResult(done);
+      }
+      return;
+    }
+    // The journal entry is on disk: only now may the server be told, and the command start.
+    this.sendFrame({ type: 'accepted', commandId });
+    this.emit({ type: 'invocation-accepted', commandId });
+    const entry = journal.get(commandId);
+    if (entry !== undefined) {
+      this.start(entry);
+    }
+  }
+
+  handleCancel(commandId: string): void {
+    if (!this.isUsableId(commandId, 'cancel')) {
+      return;
+    }
+    const running = this.running.get(commandId);
+    if (running !== undefined) {
+      this.options.logger.info({ commandId }, 'cancelling command');
+      running.controller.abort('cancel');
+      return;
+    }
+    const entry = this.options.journal.get(commandId) ?? this.options.journal.readAcknowledged(commandId);
+    if (entry?.outcome !== undefined) {
+      this.sendResult(entry);
+      return;
+    }
+    this.options.logger.warn({ commandId }, 'cancel for a command this node does not run; ignored');
+  }
+
+  handleResultAck(commandId: string): void {
+    if (!this.isUsableId(commandId, 'resultAck')) {
+      return;
+    }
+    if (this.options.journal.acknowledge(commandId, this.now())) {
+      this.resultSentAt.delete(commandId);
+      this.emit({ type: 'result-acknowledged', commandId });
+      return;
+    }
+    const entry = this.options.journal.get(commandId);
+    if (entry !== undefined) {
+      this.options.logger.warn(
+        { commandId, state: entry.state },
+        'resultAck for a command that has not finished; ignored',
+      );
+    }
+  }
+
+  /** Periodic work (called on every heartbeat): resend unacknowledged results, prune. */
+  tick(now: number): void {
+    for (const entry of this.options.journal.list()) {
+      if (entry.state !== 'finished') {
+        continue;
+      }
+      const sentAt = this.resultSentAt.get(entry.commandId);
+      if (sentAt === undefined || now - sentAt >= this.options.settings.resultResendMs) {
+        this.sendResult(entry);
+      }
+    }
+    if (now - this.lastPruneAt >= PRUNE_INTERVAL_MS) {
+      this.prune(now);
+    }
+  }
+
+  private prune(now: number): void {
+    this.lastPruneAt = now;
+    const removed = this.options.journal.pruneAcknowledged(now, this.options.settings.acknowledgedRetentionMs);
+    if (removed > 0) {
+      this.options.logger.debug({ removed }, 'pruned acknowledged journal entries');
+    }
+  }
+
+  private start(entry: JournalEntry): void {
+    const controller = new AbortController();
+    const done = this.execute(entry, controller.signal)
+      .catch((error: unknown) => {
+        this.options.logger.error({ commandId: entry.commandId, err: error }, 'could not record a command result');
+      })
+      .finally(() => {
+        this.running.delete(entry.commandId);
+      });
+    this.running.set(entry.commandId, { controller, done });
+  }
+
+  private async execute(entry: JournalEntry, signal: AbortSignal): Promise<void> {
+    const { journal } = this.options;
+    const { commandId } = entry;
+    // On disk before any process starts: a crash from here on is reported, never re-run.
+    journal.markRunning(commandId, this.now());
+    let result: Awaited<ReturnType<typeof runInvocation>>;
+    try {
+      result = await runInvocation(entry.invocation, this.options.runner, {
+        signal,
+        onStepStarted: (index, startedAt) => journal.recordStepStarted(commandId, index, startedAt),
+        onProcessStarted: (index, fingerprint) => {
+          try {
+            journal.recordProcessStarted(commandId, index, fingerprint);
+          } catch (error) {
+            // Only crash clean-up needs it; the step itself must go on (and be killable).
+            this.options.logger.warn({ commandId, err: error }, 'could not journal the process of a step');
+          }
+        },
+        onStepFinished: (index, step) => journal.recordStepFinished(commandId, index, step),
+      });
+    } catch (error) {
+      // A fault of the agent itself (e.g. the disk is full): report the command Failed.
+      this.options.logger.error({ commandId, err: error }, 'command could not be run');
+      const message = `mado-agent could not run this step: ${(error as Error).message}`;
+      const current = journal.get(commandId) ?? entry;
+      const failed = interruptedResult(current, this.now(), undefined, { running: message, notStarted: message });
+      this.finish(commandId, failed.outcome, failed.steps);
+      return;
+    }
+    if (result.stoppedBy === 'shutdown') {
+      // Left `running` on purpose: the next start reports it like a crash (Failed, not re-run).
+      return;
+    }
+    this.finish(commandId, result.outcome, result.steps);
+  }
+
+  private finish(commandId: string, outcome: JournalEntry['outcome'] & string, steps: JournalEntry['steps']): void {
+    const finished = this.options.journal.finish(commandId, outcome, fitStepsToFrame(steps), this.now());
+    this.options.logger.info({ commandId, outcome }, 'command finished');
+    this.emit({ type: 'invocation-finished', commandId, outcome });
+    this.sendResult(finished);
+  }
+
+  /** Stops accepting work, stops running invocations (killing their trees) and waits for them. */
+  async shutdown(): Promise<void> {
+    this.isShuttingDown = true;
+    const all = [...this.running.values()];
+    for (const running of all) {
+      running.controller.abort('shutdown');
+    }
+    await Promise.all(all.map((running) => running.done));
+  }
+}

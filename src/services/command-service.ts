@@ -1,0 +1,248 @@
+/**
+ * Run Command use cases (spec §7): SendCommand, ListCommands, ListCommandInvocations,
+ * GetCommandInvocation, CancelCommand. The service validates and records; the dispatcher,
+ * told through the DispatchNotifier, delivers.
+ */
+import {
+  commandProgress,
+  tallyInvocations,
+  type CloudWatchOutputConfig,
+  type Command,
+  type CommandInvocation,
+  type NotificationConfig,
+  type PluginOutput,
+} from '../domain/command.js';
+import { NotFoundError, ValidationError } from '../domain/errors.js';
+import type { AlarmConfiguration } from '../domain/maintenance-window.js';
+import { resolveMaxErrors } from '../domain/rate-control.js';
+import type { Target } from '../domain/targets.js';
+import { newUuid } from '../shared/ids.js';
+import type { CommandQuery, InvocationQuery, NodeWithTags, Page } from '../store/store.js';
+import type { DispatchNotifier } from './dispatch-notifier.js';
+import type { DocumentCatalog } from './document-catalog.js';
+import type { ServiceContext } from './service-context.js';
+import { resolveTargets } from './target-resolver.js';
+
+/** Content plus runtime parameters may not exceed 64 KB (spec §11). */
+const MAX_DOCUMENT_BYTES = 64 * 1024;
+
+export interface SendCommandRequest {
+  readonly documentName: string;
+  readonly documentVersion?: string;
+  readonly documentHash?: string;
+  readonly documentHashType?: string;
+  readonly instanceIds?: readonly string[];
+  readonly targets?: readonly Target[];
+  readonly parameters?: Readonly<Record<string, readonly string[]>>;
+  readonly timeoutSeconds?: number;
+  readonly comment?: string;
+  readonly maxConcurrency?: string;
+  readonly maxErrors?: string;
+  readonly outputS3BucketName?: string;
+  readonly outputS3KeyPrefix?: string;
+  readonly serviceRoleArn?: string;
+  readonly notificationConfig?: NotificationConfig;
+  readonly cloudWatchOutputConfig?: CloudWatchOutputConfig;
+  readonly alarmConfiguration?: AlarmConfiguration;
+}
+
+/** An invocation with what GetCommandInvocation shows of one step. */
+export interface InvocationDetail {
+  readonly command: Command;
+  readonly invocation: CommandInvocation;
+  readonly pluginName: string;
+  readonly output: PluginOutput | undefined;
+}
+
+export class CommandService {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly documents: DocumentCatalog,
+    private readonly notifier: DispatchNotifier,
+  ) {}
+
+  /**
+   * Validates and records a command with one invocation per node, then hands it to the
+   * dispatcher.
+   * @throws ValidationError (ValidationException, InvalidParameters, DuplicateInstanceId,
+   *   UnsupportedPlatformType, MaxDocumentSizeExceeded, InvalidDocument), NotFoundError
+   *   (InvalidDocument, InvalidInstanceId).
+   */
+  async send(request: SendCommandRequest): Promise<Command> {
+    const now = this.ctx.clock.now().getTime();
+    const byIds = request.instanceIds !== undefined && request.instanceIds.length > 0;
+    const byTargets = request.targets !== undefined && request.targets.length > 0;
+    if (byIds === byTargets) {
+      throw ValidationError.field('instanceIds', 'Give exactly one of InstanceIds or Targets.');
+    }
+    const document = await this.documents.resolve(request.documentName, request.documentVersion);
+    if (request.documentHash !== undefined && request.documentHash !== document.hash) {
+      throw new ValidationError(
+        `DocumentHash does not match version ${document.version} of document ${document.name}.`,
+        { code: 'InvalidDocument' },
+      );
+    }
+    const parameters = request.parameters ?? {};
+    if (document.sizeBytes + Buffer.byteLength(JSON.stringify(parameters)) > MAX_DOCUMENT_BYTES) {
+      throw new ValidationError('The document and its parameters exceed 64 KB.', { code: 'MaxDocumentSizeExceeded' });
+    }
+    const { steps, executionTimeoutSeconds } = document.render(parameters);
+
+    const nodes = byIds ? await this.nodesByIds(request.instanceIds!) : await resolveTargets(this.ctx.store, request.targets!);
+    if (byIds) {
+      const unsupported = nodes.find((entry) => !this.runsOn(document.platformTypes, entry));
+      if (unsupported !== undefined) {
+        throw new ValidationError(
+          `Document ${document.name} does not support the platform of ${unsupported.node.instanceId} (${unsupported.node.facts?.platformType ?? 'unknown'}).`,
+          { code: 'UnsupportedPlatformType' },
+        );
+      }
+    }
+    const timeoutSeconds = request.timeoutSeconds ?? 3600;
+    const maxConcurrency = request.maxConcurrency ?? '50';
+    const maxErrors = request.maxErrors ?? '0';
+    const commandId = newUuid();
+    const invocations: CommandInvocation[] = nodes.map((entry) => ({
+      commandId,
+      instanceId: entry.node.instanceId,
+      instanceName: entry.node.facts?.computerName ?? '',
+      // Nodes a targeted document cannot run on are settled at once (spec §7.2 rule 6).
+      statusDetails: this.runsOn(document.platformTypes, entry) ? 'Pending' : 'InvalidPlatform',
+      requestedAt: now,
+      endedAt: this.runsOn(document.platformTypes, entry) ? undefined : now,
+      plugins: [],
+    }));
+    const progress = commandProgress(tallyInvocations(invocations), resolveMaxErrors(maxErrors, nodes.length), false);
+    const command: Command = {
+      commandId,
+      documentName: document.name,
+      documentVersion: request.documentVersion ?? '',
+      comment: request.comment ?? '',
+      parameters,
+      instanceIds: byIds ? request.instanceIds! : [],
+      targets: byTargets ? request.targets! : [],
+      requestedAt: now,
+      expiresAfterAt: now + (timeoutSeconds + executionTimeoutSeconds) * 1000,
+      timeoutSeconds,
+      executionTimeoutSeconds,
+      maxConcurrency,
+      maxErrors,
+      outputS3BucketName: request.outputS3BucketName ?? '',
+      outputS3KeyPrefix: request.outputS3KeyPrefix ?? '',
+      serviceRoleArn: request.serviceRoleArn ?? '',
+      notificationConfig: request.notificationConfig,
+      cloudWatchOutputConfig: request.cloudWatchOutputConfig,
+      alarmConfiguration: request.alarmConfiguration,
+      steps,
+      ...progress,
+      targetCount: nodes.length,
+      cancelRequested: false,
+    };
+    await this.ctx.store.insertCommand(command, invocations);
+    this.notifier.commandCreated(commandId);
+    return command;
+  }
+
+  async list(query: CommandQuery): Promise<Page<Command>> {
+    if (query.commandId !== undefined && (await this.ctx.store.getCommand(query.commandId)) === undefined) {
+      throw new NotFoundError('Command', query.commandId, `Command ${query.commandId} does not exist.`);
+    }
+    return this.ctx.store.listCommands(query);
+  }
+
+  /** Invocations with their command (for the response's command-level fields). */
+  async listInvocations(query: InvocationQuery): Promise<Page<{ invocation: CommandInvocation; command: Command }>> {
+    const page = await this.ctx.store.listInvocations(query);
+    const commands = new Map<string, Command>();
+    const items = [];
+    for (const invocation of page.items) {
+      let command = commands.get(invocation.commandId);
+      if (command === undefined) {
+        command = (await this.ctx.store.getCommand(invocation.commandId))!;
+        commands.set(invocation.commandId, command);
+      }
+      items.push({ invocation, command });
+    }
+    return { items, next: page.next };
+  }
+
+  /**
+   * One node's result for one step (the only step when `pluginName` is absent).
+   * @throws NotFoundError (InvalidCommandId, InvocationDoesNotExist); ValidationError
+   *   (InvalidPluginName) when the step is unknown or must be named.
+   */
+  async getInvocation(commandId: string, instanceId: string, pluginName: string | undefined): Promise<InvocationDetail> {
+    const command = await this.ctx.store.getCommand(commandId);
+    if (command === undefined) {
+      throw new NotFoundError('Command', commandId, `Command ${commandId} does not exist.`);
+    }
+    const invocation = await this.ctx.store.getInvocation(commandId, instanceId);
+    if (invocation === undefined) {
+      throw new NotFoundError(
+        'CommandInvocation',
+        `${commandId}/${instanceId}`,
+        `Command ${commandId} has no invocation on ${instanceId}.`,
+      );
+    }
+    if (pluginName === undefined && command.steps.length > 1) {
+      throw new ValidationError(
+        `Document ${command.documentName} has ${command.steps.length} steps; name one with PluginName (${command.steps.map((step) => step.name).join(', ')}).`,
+        { code: 'InvalidPluginName' },
+      );
+    }
+    const name = pluginName ?? command.steps[0]!.name;
+    if (!command.steps.some((step) => step.name === name)) {
+      throw new ValidationError(`Document ${command.documentName} has no step named ${name}.`, { code: 'InvalidPluginName' });
+    }
+    const output = await this.ctx.store.getInvocationOutput(commandId, instanceId, name);
+    return { command, invocation, pluginName: name, output };
+  }
+
+  /**
+   * Cancels the command on every node, or on `instanceIds`.
+   * @throws NotFoundError(Command); ValidationError (DuplicateInstanceId, InvalidInstanceId).
+   */
+  async cancel(commandId: string, instanceIds: readonly string[] | undefined): Promise<void> {
+    const command = await this.ctx.store.getCommand(commandId);
+    if (command === undefined) {
+      throw new NotFoundError('Command', commandId, `Command ${commandId} does not exist.`);
+    }
+    if (instanceIds !== undefined) {
+      const duplicate = instanceIds.find((id, index) => instanceIds.indexOf(id) !== index);
+      if (duplicate !== undefined) {
+        throw new ValidationError(`Instance ${duplicate} is listed twice.`, { code: 'DuplicateInstanceId' });
+      }
+      for (const instanceId of instanceIds) {
+        if ((await this.ctx.store.getInvocation(commandId, instanceId)) === undefined) {
+          throw new NotFoundError('Instance', instanceId, `Instance ${instanceId} is not a target of command ${commandId}.`);
+        }
+      }
+    }
+    this.notifier.commandCancelRequested(commandId, instanceIds);
+  }
+
+  private async nodesByIds(instanceIds: readonly string[]): Promise<NodeWithTags[]> {
+    const duplicate = instanceIds.find((id, index) => instanceIds.indexOf(id) !== index);
+    if (duplicate !== undefined) {
+      throw new ValidationError(`Instance ${duplicate} is listed twice.`, { code: 'DuplicateInstanceId' });
+    }
+    const active = new Map((await this.ctx.store.listActiveNodes()).map((entry) => [entry.node.instanceId, entry]));
+    return instanceIds.map((instanceId) => {
+      const entry = active.get(instanceId);
+      if (entry === undefined) {
+        throw new NotFoundError(
+          'Instance',
+          instanceId,
+          `Instances [[${instanceId}]] not in a valid state for account ${this.ctx.accountId}: not registered, or deregistered.`,
+        );
+      }
+      return entry;
+    });
+  }
+
+  private runsOn(platformTypes: readonly string[], entry: NodeWithTags): boolean {
+    const platform = entry.node.facts?.platformType;
+    return platform === undefined || platformTypes.includes(platform);
+  }
+}
+

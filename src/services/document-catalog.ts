@@ -1,0 +1,40 @@
+/**
+ * Where Run Command finds documents: by name (or ARN) and version, already parsed, with what it
+ * takes to validate parameters and render the steps. Built-in documents today; documents
+ * created through the API join them later behind the same interface.
+ */
+import type { ResolvedStep } from '../domain/command.js';
+import type { PlatformType } from '../domain/managed-node.js';
+
+export interface CatalogDocument {
+  readonly name: string;
+  /** The version resolved ("1", "2", …). */
+  readonly version: string;
+  readonly platformTypes: readonly PlatformType[];
+  readonly hash: string;
+  /** Content size in bytes, for the 64 KB limit. */
+  readonly sizeBytes: number;
+  /**
+   * Validates the caller's parameters against the document and renders its steps.
+   * @throws ValidationError (code InvalidParameters) naming every bad parameter.
+   */
+  render(parameters: Readonly<Record<string, readonly string[]>>): {
+    readonly steps: readonly ResolvedStep[];
+    readonly executionTimeoutSeconds: number;
+  };
+}
+
+export interface DocumentCatalog {
+  /**
+   * @param nameOrArn a document name, or an ARN ending in `document/<name>`.
+   * @param version `$DEFAULT` (default), `$LATEST` or a version number.
+   * @throws NotFoundError(Document) → InvalidDocument; NotFoundError(DocumentVersion).
+   */
+  resolve(nameOrArn: string, version: string | undefined): Promise<CatalogDocument>;
+}
+
+/** The document name inside a document ARN (`arn:aws:ssm:region:account:document/Name`). */
+export function documentNameOf(nameOrArn: string): string {
+  const marker = nameOrArn.indexOf(':document/');
+  return nameOrArn.startsWith('arn:') && marker >= 0 ? nameOrArn.slice(marker + ':document/'.length) : nameOrArn;
+}
