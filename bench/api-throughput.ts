@@ -45,6 +45,8 @@ import autocannon from 'autocannon';
 import type { Target } from '../src/domain/targets.js';
 import type { TaskInvocationParameters } from '../src/domain/maintenance-window.js';
 import { buildServices, openDataDirStore } from '../src/server/server.js';
+import { BuiltinDocumentCatalog } from '../src/services/builtin-document-catalog.js';
+import { NO_DISPATCHER } from '../src/services/dispatch-notifier.js';
 import { KeyRing } from '../src/services/access-key-service.js';
 import type { ServiceContext } from '../src/services/service-context.js';
 import { systemClock } from '../src/shared/clock.js';
@@ -296,7 +298,11 @@ export async function seed(dataDir: string, count: number): Promise<SeededWindow
           quotas: { maintenanceWindows: count, targetsPerWindow: TARGETS_PER_WINDOW, tasksPerWindow: TASKS_PER_WINDOW },
           accountId: '123456789012',
         };
-        const services = buildServices(ctx, new KeyRing());
+        const services = buildServices(ctx, new KeyRing(), {
+          documents: new BuiltinDocumentCatalog(),
+          notifier: NO_DISPATCHER,
+          onlineThresholdMs: 60_000,
+        });
         const created: SeededWindow[] = [];
         for (let i = first; i < Math.min(count, first + WINDOWS_PER_TRANSACTION); i++) {
           const fleet = FLEETS[i % FLEETS.length]!;

@@ -25,6 +25,10 @@ export interface ServerConfig {
   readonly accountId: string;
   readonly defaultRegion: string;
   readonly maxBodyBytes: number;
+  /** How often agents send heartbeats; a node is Online within twice this. */
+  readonly agentHeartbeatMs: number;
+  /** Output kept per stream per step of an invocation. */
+  readonly outputCapBytes: number;
 }
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
@@ -107,5 +111,12 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
     defaultRegion: env.MADO_REGION ?? DEFAULTS.defaultRegion,
     maxBodyBytes: 1024 * 1024,
+    agentHeartbeatMs: integer(env.MADO_AGENT_HEARTBEAT_SECONDS ?? '30', 'MADO_AGENT_HEARTBEAT_SECONDS', 1, 3600) * 1000,
+    outputCapBytes: integer(
+      env.MADO_OUTPUT_CAP_BYTES ?? String(1024 * 1024),
+      'MADO_OUTPUT_CAP_BYTES',
+      24_000,
+      64 * 1024 * 1024,
+    ),
   });
 }

@@ -10,7 +10,17 @@ import { ApiHandler } from '../api/api-handler.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
 import type { Services } from '../api/operation.js';
+import { AGENT_VERSION } from '../agent/version.js';
+import { AgentGateway, DEFAULT_GATEWAY_OPTIONS } from '../dispatcher/agent-gateway.js';
+import { CommandDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../dispatcher/command-dispatcher.js';
 import { AccessKeyService, KeyRing, type BootstrapOutcome } from '../services/access-key-service.js';
+import { ActivationService } from '../services/activation-service.js';
+import { BuiltinDocumentCatalog } from '../services/builtin-document-catalog.js';
+import { CommandService } from '../services/command-service.js';
+import type { DispatchNotifier } from '../services/dispatch-notifier.js';
+import type { DocumentCatalog } from '../services/document-catalog.js';
+import { ManagedNodeService } from '../services/managed-node-service.js';
+import { ResourceGroupService } from '../services/resource-group-service.js';
 import { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { ServiceContext } from '../services/service-context.js';
 import { TagService } from '../services/tag-service.js';
@@ -23,6 +33,7 @@ import type { Logger } from '../shared/logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
+import { registerAgentRoutes } from './agent-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 
 export interface RunningServer {
@@ -34,17 +45,37 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface ServiceWiring {
+  readonly documents: DocumentCatalog;
+  readonly notifier: DispatchNotifier;
+  readonly onlineThresholdMs: number;
+}
+
 /** Builds every service over one store. */
-export function buildServices(ctx: ServiceContext, keyRing: KeyRing): Services {
+export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: ServiceWiring): Services {
   const windows = new MaintenanceWindowService(ctx);
+  const nodes = new ManagedNodeService(
+    ctx,
+    { onlineThresholdMs: wiring.onlineThresholdMs, latestAgentVersion: () => AGENT_VERSION },
+    wiring.notifier,
+  );
+  const tags = new TagService(ctx);
+  tags.registerResourceType('ManagedInstance', async (store, id) => {
+    const node = await store.getManagedNode(id);
+    return node !== undefined && node.deregisteredAt === undefined;
+  });
   return {
     windows,
     targets: new WindowTargetService(ctx, windows),
     tasks: new WindowTaskService(ctx, windows),
     history: new WindowHistoryService(ctx),
     schedules: new WindowScheduleService(ctx),
-    tags: new TagService(ctx),
+    tags,
     accessKeys: new AccessKeyService(ctx, keyRing),
+    activations: new ActivationService(ctx),
+    nodes,
+    commands: new CommandService(ctx, wiring.documents, wiring.notifier),
+    resourceGroups: new ResourceGroupService(ctx),
   };
 }
 
@@ -88,7 +119,15 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const store = openDataDirStore(config.dataDir, clock);
   const keyRing = new KeyRing();
   const ctx: ServiceContext = { store, clock, logger, quotas: config.quotas, accountId: config.accountId };
-  const services = buildServices(ctx, keyRing);
+  const dispatcher = new CommandDispatcher(store, clock, logger.child({ component: 'dispatcher' }), {
+    ...DEFAULT_DISPATCHER_OPTIONS,
+    outputCapBytes: config.outputCapBytes,
+  });
+  const services = buildServices(ctx, keyRing, {
+    documents: new BuiltinDocumentCatalog(),
+    notifier: dispatcher,
+    onlineThresholdMs: 2 * config.agentHeartbeatMs,
+  });
   const bootstrap = await services.accessKeys.bootstrap(config.adminKey);
   const tokenKey = await store.putSettingIfAbsent('page-token-key', randomBytes(32).toString('base64'));
   const api = new ApiHandler({
@@ -111,6 +150,13 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
   registerRoutes(app, api, config);
+  registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
+  const gateway = new AgentGateway(store, clock, logger.child({ component: 'gateway' }), dispatcher, {
+    ...DEFAULT_GATEWAY_OPTIONS,
+    heartbeatIntervalMs: config.agentHeartbeatMs,
+  });
+  gateway.attach(app.server);
+  await dispatcher.start(gateway);
   app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
     // Only framework-level failures land here (e.g. a body over the size limit); API errors
     // are answered by ApiHandler itself.
@@ -135,6 +181,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     store,
     close: async () => {
       stopping.abort();
+      await gateway.close();
+      await dispatcher.stop();
       await app.close();
       await housekeeping;
       await store.close();

@@ -3,11 +3,7 @@
  * an agent exchanges its id and code, once, for a node id bound to the agent's public key.
  */
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
-import {
-  activationExpiry,
-  activationRefusal,
-  type Activation,
-} from '../domain/activation.js';
+import { activationExpiry, activationRefusal, type Activation } from '../domain/activation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ManagedNode, NodeFacts } from '../domain/managed-node.js';
 import { validateNewTags, type Tag } from '../domain/tags.js';
@@ -78,7 +74,9 @@ export class ActivationService {
         throw new NotFoundError('Activation', activationId, `Activation ${activationId} does not exist.`);
       }
       if (activation.deleted) {
-        throw new ValidationError(`Activation ${activationId} has already been deleted.`, { code: 'InvalidActivation' });
+        throw new ValidationError(`Activation ${activationId} has already been deleted.`, {
+          code: 'InvalidActivation',
+        });
       }
       await store.deleteActivation(activationId);
     });
@@ -106,7 +104,9 @@ export class ActivationService {
     return this.ctx.store.transaction(async (store) => {
       const activation = await store.getActivation(registration.activationId);
       if (activation === undefined) {
-        throw new ValidationError(`Activation ${registration.activationId} does not exist.`, { code: 'InvalidActivationId' });
+        throw new ValidationError(`Activation ${registration.activationId} does not exist.`, {
+          code: 'InvalidActivationId',
+        });
       }
       const expected = Buffer.from(activation.activationCodeHash, 'hex');
       const given = Buffer.from(hashCode(registration.activationCode), 'hex');

@@ -88,7 +88,9 @@ export class CommandService {
     }
     const { steps, executionTimeoutSeconds } = document.render(parameters);
 
-    const nodes = byIds ? await this.nodesByIds(request.instanceIds!) : await resolveTargets(this.ctx.store, request.targets!);
+    const nodes = byIds
+      ? await this.nodesByIds(request.instanceIds!)
+      : await resolveTargets(this.ctx.store, request.targets!);
     if (byIds) {
       const unsupported = nodes.find((entry) => !this.runsOn(document.platformTypes, entry));
       if (unsupported !== undefined) {
@@ -171,7 +173,11 @@ export class CommandService {
    * @throws NotFoundError (InvalidCommandId, InvocationDoesNotExist); ValidationError
    *   (InvalidPluginName) when the step is unknown or must be named.
    */
-  async getInvocation(commandId: string, instanceId: string, pluginName: string | undefined): Promise<InvocationDetail> {
+  async getInvocation(
+    commandId: string,
+    instanceId: string,
+    pluginName: string | undefined,
+  ): Promise<InvocationDetail> {
     const command = await this.ctx.store.getCommand(commandId);
     if (command === undefined) {
       throw new NotFoundError('Command', commandId, `Command ${commandId} does not exist.`);
@@ -192,7 +198,9 @@ export class CommandService {
     }
     const name = pluginName ?? command.steps[0]!.name;
     if (!command.steps.some((step) => step.name === name)) {
-      throw new ValidationError(`Document ${command.documentName} has no step named ${name}.`, { code: 'InvalidPluginName' });
+      throw new ValidationError(`Document ${command.documentName} has no step named ${name}.`, {
+        code: 'InvalidPluginName',
+      });
     }
     const output = await this.ctx.store.getInvocationOutput(commandId, instanceId, name);
     return { command, invocation, pluginName: name, output };
@@ -214,7 +222,11 @@ export class CommandService {
       }
       for (const instanceId of instanceIds) {
         if ((await this.ctx.store.getInvocation(commandId, instanceId)) === undefined) {
-          throw new NotFoundError('Instance', instanceId, `Instance ${instanceId} is not a target of command ${commandId}.`);
+          throw new NotFoundError(
+            'Instance',
+            instanceId,
+            `Instance ${instanceId} is not a target of command ${commandId}.`,
+          );
         }
       }
     }
@@ -245,4 +257,3 @@ export class CommandService {
     return platform === undefined || platformTypes.includes(platform);
   }
 }
-

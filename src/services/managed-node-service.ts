@@ -130,7 +130,12 @@ export const NODE_FILTER_VALUES: Readonly<Record<string, readonly string[]>> = {
   PlatformTypes: ['Windows', 'Linux', 'MacOS'],
   ResourceType: ['EC2Instance', 'ManagedInstance'],
   AssociationStatus: ['Success', 'Pending', 'Failed'],
-  SourceTypes: ['AWS::EC2::Instance', 'AWS::SSM::ManagedInstance', 'AWS::IoT::Thing', 'Microsoft.Compute/virtualMachines'],
+  SourceTypes: [
+    'AWS::EC2::Instance',
+    'AWS::SSM::ManagedInstance',
+    'AWS::IoT::Thing',
+    'Microsoft.Compute/virtualMachines',
+  ],
 };
 
 /** @throws ValidationError (code InvalidInstanceInformationFilterValue) for a value outside the set. */

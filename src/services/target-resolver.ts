@@ -11,7 +11,11 @@ import type { NodeWithTags, Store } from '../store/store.js';
  * entry stands for the group's own selector.
  * @throws NotFoundError(ResourceGroup) when a named group does not exist.
  */
-export async function resolveTargets(store: Store, targets: readonly Target[], nodes?: NodeWithTags[]): Promise<NodeWithTags[]> {
+export async function resolveTargets(
+  store: Store,
+  targets: readonly Target[],
+  nodes?: NodeWithTags[],
+): Promise<NodeWithTags[]> {
   const candidates = nodes ?? (await store.listActiveNodes());
   const expanded: Target[] = [];
   for (const target of targets) {

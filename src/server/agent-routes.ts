@@ -1,0 +1,51 @@
+/**
+ * The HTTP side of the agent protocol: `POST /agent/v1/register`, where an agent exchanges an
+ * activation for a node id. Not SigV4-signed: the activation code is the credential.
+ */
+import type { FastifyInstance } from 'fastify';
+import { toWireError } from '../api/errors.js';
+import {
+  RegisterRequestSchema,
+  REGISTER_PATH,
+  type RegisterError,
+  type RegisterResponse,
+} from '../protocol/agent-protocol.js';
+import type { ActivationService } from '../services/activation-service.js';
+import type { Logger } from '../shared/logger.js';
+
+export function registerAgentRoutes(app: FastifyInstance, activations: ActivationService, logger: Logger): void {
+  app.post(REGISTER_PATH, async (request, reply) => {
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : String(request.body ?? ''));
+    } catch {
+      return reply.code(400).send({ error: 'Malformed', message: 'The body is not JSON.' } satisfies RegisterError);
+    }
+    const parsed = RegisterRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply.code(400).send({
+        error: 'Malformed',
+        message: `Invalid registration request at ${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+      } satisfies RegisterError);
+    }
+    try {
+      const node = await activations.register({ ...parsed.data, tags: parsed.data.tags ?? [] });
+      logger.info({ nodeId: node.instanceId, activationId: node.activationId }, 'node registered');
+      return reply.code(200).send({ nodeId: node.instanceId } satisfies RegisterResponse);
+    } catch (error) {
+      const wire = toWireError(error);
+      if (wire.isBug) {
+        logger.error({ err: error }, 'registration failed');
+      } else {
+        logger.warn(
+          { activationId: parsed.data.activationId, error: wire.type },
+          `registration refused: ${wire.message}`,
+        );
+      }
+      return reply
+        .code(wire.isBug ? 500 : wire.type === 'InvalidActivation' ? 403 : 400)
+        .send({ error: wire.type, message: wire.message } satisfies RegisterError);
+    }
+  });
+}
