@@ -6,6 +6,10 @@
 import type { z } from 'zod';
 import type { AccessKey, OperationAccess } from '../domain/access-key.js';
 import type { AccessKeyService } from '../services/access-key-service.js';
+import type { ActivationService } from '../services/activation-service.js';
+import type { CommandService } from '../services/command-service.js';
+import type { ManagedNodeService } from '../services/managed-node-service.js';
+import type { ResourceGroupService } from '../services/resource-group-service.js';
 import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { TagService } from '../services/tag-service.js';
 import type { WindowHistoryService } from '../services/window-history-service.js';
@@ -22,6 +26,10 @@ export interface Services {
   readonly schedules: WindowScheduleService;
   readonly tags: TagService;
   readonly accessKeys: AccessKeyService;
+  readonly activations: ActivationService;
+  readonly nodes: ManagedNodeService;
+  readonly commands: CommandService;
+  readonly resourceGroups: ResourceGroupService;
 }
 
 /** Per-request context handed to a handler. */
