@@ -48,12 +48,17 @@ export function activationExpiry(requested: number | undefined, now: number): nu
   return requested;
 }
 
+/** SSM's `Activation.Expired`: true from the expiry instant on. */
+export function isActivationExpired(activation: Pick<Activation, 'expiresAt'>, now: number): boolean {
+  return now >= activation.expiresAt;
+}
+
 /** Why an activation refuses a registration, or undefined when it accepts one. */
 export function activationRefusal(activation: Activation, now: number): string | undefined {
   if (activation.deleted) {
     return `Activation ${activation.activationId} has been deleted.`;
   }
-  if (now >= activation.expiresAt) {
+  if (isActivationExpired(activation, now)) {
     return `Activation ${activation.activationId} expired at ${new Date(activation.expiresAt).toISOString()}.`;
   }
   if (activation.registrationsCount >= activation.registrationLimit) {

@@ -288,6 +288,33 @@ export function commandProgress(
   return result('Failed', 'Incomplete');
 }
 
+/** A plugin has finished once its status is final; only then is its output shown (spec §7.6). */
+export function isPluginFinished(plugin: Pick<PluginResult, 'status'>): boolean {
+  return plugin.status !== 'Pending' && plugin.status !== 'InProgress';
+}
+
+/**
+ * Every step of an invocation as the API reports it (`CommandPlugins`, GetCommandInvocation):
+ * the agent's result where it has sent one, else a placeholder in the invocation's state with
+ * ResponseCode -1 and no output, so that steps not yet run are listed too.
+ */
+export function invocationPlugins(
+  steps: readonly Pick<ResolvedStep, 'name' | 'action'>[],
+  invocation: Pick<CommandInvocation, 'statusDetails' | 'plugins'>,
+): PluginResult[] {
+  return steps.map(
+    (step) =>
+      invocation.plugins.find((plugin) => plugin.name === step.name) ?? {
+        name: step.name,
+        action: step.action,
+        status: pluginStatusOf(invocation.statusDetails),
+        statusDetails: invocation.statusDetails,
+        responseCode: -1,
+        output: '',
+      },
+  );
+}
+
 /** Status of a plugin for an invocation outcome. */
 export function pluginStatusOf(details: InvocationDetails): PluginStatus {
   switch (details) {

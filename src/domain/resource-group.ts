@@ -18,7 +18,11 @@ export const RESOURCE_GROUP_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,128}$/;
 /** @throws ValidationError naming `name` or `targets`. */
 export function validateResourceGroup(name: string, targets: readonly Target[]): void {
   if (!RESOURCE_GROUP_NAME_PATTERN.test(name)) {
-    throw ValidationError.field('name', `Resource group name ${name} must be 1 to 128 letters, digits, _ . or -.`, name);
+    throw ValidationError.field(
+      'name',
+      `Resource group name ${name} must be 1 to 128 letters, digits, _ . or -.`,
+      name,
+    );
   }
   if (targets.length === 0 || targets.length > 5) {
     throw ValidationError.field('targets', 'A resource group needs 1 to 5 target entries.');
@@ -33,7 +37,10 @@ export function validateResourceGroup(name: string, targets: readonly Target[]):
       );
     }
     if (target.Values.length === 0) {
-      throw ValidationError.field(`targets.${index + 1}.member.values`, `Target ${target.Key} needs at least one value.`);
+      throw ValidationError.field(
+        `targets.${index + 1}.member.values`,
+        `Target ${target.Key} needs at least one value.`,
+      );
     }
   });
 }

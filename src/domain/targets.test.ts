@@ -4,6 +4,7 @@ import {
   nodeMatchesTargets,
   selectorCoversQuery,
   targetKind,
+  validateCommandTargets,
   validateTaskTargets,
   validateWindowTargets,
   type Target,
@@ -458,6 +459,59 @@ describe('validateTaskTargets', () => {
       expect(error.violations[0]?.field).toBe(field);
     },
   );
+});
+
+describe('validateCommandTargets', () => {
+  it.each<[string, readonly Target[]]>([
+    ['node ids', [{ Key: 'InstanceIds', Values: [NODE_A, NODE_B] }]],
+    [
+      'a tag with a tag key',
+      [
+        { Key: 'tag:Env', Values: ['Prod', 'Dev'] },
+        { Key: 'tag-key', Values: ['Owner'] },
+      ],
+    ],
+    [
+      'a resource group with a type filter',
+      [
+        { Key: 'resource-groups:Name', Values: ['web-servers'] },
+        { Key: 'resource-groups:ResourceTypeFilters', Values: ['AWS::SSM::ManagedInstance'] },
+      ],
+    ],
+  ])('accepts %s', (_name, targets) => {
+    expect(() => validateCommandTargets(targets)).not.toThrow();
+  });
+
+  it.each<[string, readonly Target[], string]>([
+    ['window target ids', [{ Key: 'WindowTargetIds', Values: [WINDOW_TARGET_ID] }], 'targets.1.member.key'],
+    ['an unknown key', [{ Key: 'Env', Values: ['Prod'] }], 'targets.1.member.key'],
+    ['a tag without values', [{ Key: 'tag:Env', Values: [] }], 'targets.1.member.values'],
+    ['a malformed node id', [{ Key: 'InstanceIds', Values: ['mi-123'] }], 'targets.1.member.values'],
+    ['six tag keys', [{ Key: 'tag-key', Values: ['a', 'b', 'c', 'd', 'e', 'f'] }], 'targets.1.member.values'],
+    [
+      'node ids with a tag',
+      [
+        { Key: 'InstanceIds', Values: [NODE_A] },
+        { Key: 'tag:Env', Values: ['Prod'] },
+      ],
+      'targets',
+    ],
+    [
+      'two resource groups',
+      [
+        { Key: 'resource-groups:Name', Values: ['a'] },
+        { Key: 'resource-groups:Name', Values: ['b'] },
+      ],
+      'targets',
+    ],
+    [
+      'a type filter without a resource group',
+      [{ Key: 'resource-groups:ResourceTypeFilters', Values: ['AWS::SSM::ManagedInstance'] }],
+      'targets',
+    ],
+  ])('refuses %s', (_name, targets, field) => {
+    expect(validationErrorOf(() => validateCommandTargets(targets)).violations[0]?.field).toBe(field);
+  });
 });
 
 describe('nodeMatchesTargets', () => {

@@ -73,6 +73,41 @@ function checkInstanceIds(target: Target, field: string, index: number): void {
   }
 }
 
+/** The per-key limits on an entry's values (spec §4.1, §11), shared by every kind of selector. */
+function checkEntryValues(target: Target, kind: TargetKind, field: string, index: number): void {
+  if (kind === 'InstanceIds') {
+    checkInstanceIds(target, field, index);
+  }
+  if (kind === 'TagKey' && target.Values.length > MAX_TAG_KEYS) {
+    throw ValidationError.field(
+      entryPath(field, index, 'values'),
+      `Target tag-key accepts at most ${MAX_TAG_KEYS} tag keys.`,
+    );
+  }
+  if (kind === 'ResourceGroupName' && target.Values.length !== 1) {
+    throw ValidationError.field(
+      entryPath(field, index, 'values'),
+      'Target resource-groups:Name takes exactly one resource group name.',
+    );
+  }
+  if (kind === 'ResourceGroupTypeFilters') {
+    if (target.Values.length > 5) {
+      throw ValidationError.field(
+        entryPath(field, index, 'values'),
+        'Target resource-groups:ResourceTypeFilters accepts at most 5 resource types.',
+      );
+    }
+    const unsupported = target.Values.find((value) => !RESOURCE_TYPE_FILTERS.has(value));
+    if (unsupported !== undefined) {
+      throw ValidationError.field(
+        entryPath(field, index, 'values'),
+        `Unsupported resource type filter ${unsupported}; supported: ${[...RESOURCE_TYPE_FILTERS].join(', ')}.`,
+        unsupported,
+      );
+    }
+  }
+}
+
 /**
  * Validates the selector of a window target for its resource type (spec §4.1).
  * @throws ValidationError naming `targets.N.member.key|values`.
@@ -102,37 +137,7 @@ export function validateWindowTargets(
         target.Key,
       );
     }
-    if (kind === 'InstanceIds') {
-      checkInstanceIds(target, field, index);
-    }
-    if (kind === 'TagKey' && target.Values.length > MAX_TAG_KEYS) {
-      throw ValidationError.field(
-        entryPath(field, index, 'values'),
-        `Target tag-key accepts at most ${MAX_TAG_KEYS} tag keys.`,
-      );
-    }
-    if (kind === 'ResourceGroupName' && target.Values.length !== 1) {
-      throw ValidationError.field(
-        entryPath(field, index, 'values'),
-        'Target resource-groups:Name takes exactly one resource group name.',
-      );
-    }
-    if (kind === 'ResourceGroupTypeFilters') {
-      if (target.Values.length > 5) {
-        throw ValidationError.field(
-          entryPath(field, index, 'values'),
-          'Target resource-groups:ResourceTypeFilters accepts at most 5 resource types.',
-        );
-      }
-      const unsupported = target.Values.find((value) => !RESOURCE_TYPE_FILTERS.has(value));
-      if (unsupported !== undefined) {
-        throw ValidationError.field(
-          entryPath(field, index, 'values'),
-          `Unsupported resource type filter ${unsupported}; supported: ${[...RESOURCE_TYPE_FILTERS].join(', ')}.`,
-          unsupported,
-        );
-      }
-    }
+    checkEntryValues(target, kind, field, index);
   });
   if (kinds.includes('InstanceIds') && targets.length > 1) {
     throw ValidationError.field(field, 'Target InstanceIds cannot be combined with other target keys.');
@@ -153,6 +158,47 @@ export function validateWindowTargets(
     if (kinds.filter((kind) => kind === 'ResourceGroupTypeFilters').length > 1) {
       throw ValidationError.field(field, 'Give resource-groups:ResourceTypeFilters at most once.');
     }
+  }
+}
+
+const COMMAND_TARGET_KINDS: readonly TargetKind[] = [
+  'InstanceIds',
+  'Tag',
+  'TagKey',
+  'ResourceGroupName',
+  'ResourceGroupTypeFilters',
+];
+
+/**
+ * Validates `SendCommand.Targets` (spec §4.1, §11): node ids (alone), tags, tag keys, or one
+ * resource group with optional resource type filters; never window target ids.
+ * @throws ValidationError naming `targets...`.
+ */
+export function validateCommandTargets(targets: readonly Target[], field = 'targets'): void {
+  const kinds = targets.map((target) => targetKind(target.Key));
+  targets.forEach((target, index) => {
+    requireValues(target, field, index);
+    const kind = kinds[index]!;
+    if (!COMMAND_TARGET_KINDS.includes(kind)) {
+      throw ValidationError.field(
+        entryPath(field, index, 'key'),
+        `Target key ${target.Key} is not valid for a command; use InstanceIds, tag:<key>, tag-key or resource-groups:Name.`,
+        target.Key,
+      );
+    }
+    checkEntryValues(target, kind, field, index);
+  });
+  if (kinds.includes('InstanceIds') && targets.length > 1) {
+    throw ValidationError.field(field, 'Target InstanceIds cannot be combined with other target keys.');
+  }
+  if (kinds.filter((kind) => kind === 'ResourceGroupName').length > 1) {
+    throw ValidationError.field(field, 'A command can target at most one resource group.');
+  }
+  if (kinds.filter((kind) => kind === 'ResourceGroupTypeFilters').length > 1) {
+    throw ValidationError.field(field, 'Give resource-groups:ResourceTypeFilters at most once.');
+  }
+  if (kinds.includes('ResourceGroupTypeFilters') && !kinds.includes('ResourceGroupName')) {
+    throw ValidationError.field(field, 'resource-groups:ResourceTypeFilters needs a resource-groups:Name entry.');
   }
 }
 
