@@ -1,0 +1,230 @@
+/**
+ * The agent gateway and registration endpoint against hostile or broken clients: malformed,
+ * oversized, unauthenticated and replayed frames are refused with an error frame, logged, and
+ * the server keeps serving well-behaved agents.
+ */
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { CreateActivationCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import {
+  CONNECT_PATH,
+  REGISTER_PATH,
+  helloSigningText,
+  type AgentMessage,
+  type ServerMessage,
+} from '../../src/protocol/agent-protocol.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+const FACTS = {
+  agentVersion: '1.0.0',
+  platformType: 'Linux',
+  platformName: 'Debian GNU/Linux',
+  platformVersion: '12',
+  architecture: 'x64',
+  computerName: 'gateway-test',
+  ipAddresses: ['127.0.0.1'],
+} as const;
+
+interface Node {
+  readonly nodeId: string;
+  readonly privateKey: KeyObject;
+}
+
+/** A WebSocket client that collects server frames and lets the test await them. */
+class Client {
+  readonly frames: ServerMessage[] = [];
+  readonly socket: WebSocket;
+  readonly closed: Promise<number>;
+  private waiters: (() => void)[] = [];
+
+  constructor(url: string) {
+    this.socket = new WebSocket(url.replace(/^http/, 'ws') + CONNECT_PATH);
+    this.socket.on('message', (data) => {
+      this.frames.push(JSON.parse(data.toString()) as ServerMessage);
+      this.waiters.splice(0).forEach((wake) => wake());
+    });
+    this.closed = new Promise((resolve) => this.socket.on('close', (code) => resolve(code)));
+  }
+
+  async next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      const found = this.frames.find((frame) => frame.type === type);
+      if (found !== undefined) {
+        return found as Extract<ServerMessage, { type: T }>;
+      }
+      await Promise.race([
+        new Promise<void>((resolve) => this.waiters.push(resolve)),
+        this.closed.then(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, 5000)),
+      ]);
+    }
+    throw new Error(`no ${type} frame; got ${JSON.stringify(this.frames)}`);
+  }
+
+  send(message: AgentMessage | string | Buffer): void {
+    this.socket.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message));
+  }
+
+  hello(node: Node, nonce: string, overrides: Partial<Extract<AgentMessage, { type: 'hello' }>> = {}): void {
+    this.send({
+      type: 'hello',
+      protocol: 1,
+      nodeId: node.nodeId,
+      signature: sign(null, Buffer.from(helloSigningText(node.nodeId, nonce)), node.privateKey).toString('base64'),
+      facts: { ...FACTS, ipAddresses: [...FACTS.ipAddresses] },
+      unfinished: [],
+      ...overrides,
+    });
+  }
+}
+
+describe('the agent gateway', () => {
+  let server: ServerProcess;
+  let activation: { id: string; code: string };
+
+  async function register(
+    code = activation.code,
+  ): Promise<{ status: number; body: Record<string, string>; node?: Node }> {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const response = await fetch(new URL(REGISTER_PATH, server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        protocol: 1,
+        activationId: activation.id,
+        activationCode: code,
+        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+        facts: FACTS,
+      }),
+    });
+    const body = (await response.json()) as Record<string, string>;
+    return { status: response.status, body, node: response.ok ? { nodeId: body.nodeId!, privateKey } : undefined };
+  }
+
+  async function connected(node: Node): Promise<Client> {
+    const client = new Client(server.url);
+    const challenge = await client.next('challenge');
+    client.hello(node, challenge.nonce);
+    await client.next('welcome');
+    return client;
+  }
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    const created = await server
+      .client()
+      .send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 20 }));
+    activation = { id: created.ActivationId!, code: created.ActivationCode! };
+  });
+
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('registers a node and refuses a wrong activation code', async () => {
+    const ok = await register();
+    expect(ok.status).toBe(200);
+    expect(ok.body.nodeId).toMatch(/^mi-[0-9a-f]{17}$/);
+    const wrong = await register('WRONGCODE00000000000');
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.error).toBe('InvalidActivation');
+  });
+
+  it('refuses a malformed registration request with the field at fault', async () => {
+    const response = await fetch(new URL(REGISTER_PATH, server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ protocol: 1, activationId: activation.id }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as Record<string, string>;
+    expect(body.error).toBe('Malformed');
+    expect(body.message).toMatch(/activationCode|publicKey|facts/);
+  });
+
+  it('welcomes a node whose hello is signed with its key', async () => {
+    const { node } = await register();
+    const client = await connected(node!);
+    expect((await client.next('welcome')).nodeId).toBe(node!.nodeId);
+    client.send({ type: 'heartbeat', at: Date.now() });
+    await client.next('heartbeat');
+    client.socket.close();
+  });
+
+  it('refuses a hello signed with another key', async () => {
+    const { node } = await register();
+    const impostor = { nodeId: node!.nodeId, privateKey: generateKeyPairSync('ed25519').privateKey };
+    const client = new Client(server.url);
+    const challenge = await client.next('challenge');
+    client.hello(impostor, challenge.nonce);
+    expect((await client.next('error')).code).toBe('Unauthorized');
+    expect(await client.closed).toBe(1008);
+  });
+
+  it('refuses a hello replayed on another connection', async () => {
+    const { node } = await register();
+    const first = new Client(server.url);
+    const firstChallenge = await first.next('challenge');
+    const second = new Client(server.url);
+    await second.next('challenge');
+    // The signature is valid, but for the first connection's nonce.
+    second.hello(node!, firstChallenge.nonce);
+    expect((await second.next('error')).code).toBe('Unauthorized');
+    first.socket.close();
+  });
+
+  it('refuses a hello for an unknown node', async () => {
+    const client = new Client(server.url);
+    const challenge = await client.next('challenge');
+    client.hello(
+      { nodeId: 'mi-0123456789abcdef0', privateKey: generateKeyPairSync('ed25519').privateKey },
+      challenge.nonce,
+    );
+    expect((await client.next('error')).code).toBe('Unauthorized');
+  });
+
+  it('closes a connection that sends a malformed frame', async () => {
+    const client = new Client(server.url);
+    await client.next('challenge');
+    client.send('{"type":"hello", not json');
+    expect((await client.next('error')).code).toBe('Malformed');
+    expect(await client.closed).toBe(1008);
+  });
+
+  it('closes a connection that sends a binary frame', async () => {
+    const client = new Client(server.url);
+    await client.next('challenge');
+    client.send(Buffer.from([1, 2, 3]));
+    expect((await client.next('error')).code).toBe('Malformed');
+  });
+
+  it('refuses any frame but hello before authentication', async () => {
+    const client = new Client(server.url);
+    await client.next('challenge');
+    client.send({ type: 'accepted', commandId: '00000000-0000-4000-8000-000000000001' });
+    expect((await client.next('error')).code).toBe('Unexpected');
+  });
+
+  it('closes a connection that sends a frame over the size limit', async () => {
+    const { node } = await register();
+    const client = await connected(node!);
+    client.send('x'.repeat(9 * 1024 * 1024));
+    expect(await client.closed).toBe(1009);
+  });
+
+  it('keeps serving well-behaved agents while others misbehave', async () => {
+    const { node } = await register();
+    const good = await connected(node!);
+    const bad = new Client(server.url);
+    await bad.next('challenge');
+    bad.send('garbage');
+    await bad.closed;
+    good.frames.length = 0;
+    good.send({ type: 'heartbeat', at: Date.now() });
+    await good.next('heartbeat');
+    const nodes = await server.client().send(new DescribeInstanceInformationCommand({}));
+    expect(nodes.InstanceInformationList?.map((entry) => entry.InstanceId)).toContain(node!.nodeId);
+    good.socket.close();
+  });
+});
