@@ -11,7 +11,7 @@ import { newUuid } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { KeyRing } from '../services/access-key-service.js';
-import { toWireError, WireError } from './errors.js';
+import { errorBody, toWireError, WireError } from './errors.js';
 import type { Operation, Services } from './operation.js';
 import { MADO_OPERATIONS, SSM_OPERATIONS } from './operations/index.js';
 import type { PageTokens } from './page-tokens.js';
@@ -129,7 +129,7 @@ export class ApiHandler {
           'x-amzn-requestid': requestId,
           'x-amzn-errortype': wire.type,
         },
-        body: JSON.stringify({ __type: wire.type, message: wire.message, Message: wire.message }),
+        body: JSON.stringify(errorBody(wire.type, wire.message)),
       };
     }
   }

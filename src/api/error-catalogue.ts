@@ -79,12 +79,69 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   { type: 'InvalidResourceType', httpStatus: 400, raisedFor: 'Tagging a resource type this server does not tag.' },
   { type: 'InvalidResourceId', httpStatus: 400, raisedFor: 'Tagging a resource that does not exist.' },
   { type: 'TooManyTagsError', httpStatus: 400, raisedFor: 'A resource would have more than 50 tags.' },
-  { type: 'InvalidDocument', httpStatus: 400, raisedFor: 'An unknown document.' },
+  {
+    type: 'InvalidDocument',
+    httpStatus: 400,
+    raisedFor: 'An unknown document, or a DocumentHash that does not match the document version.',
+  },
   { type: 'InvalidDocumentVersion', httpStatus: 400, raisedFor: 'An unknown document version.' },
   { type: 'DocumentAlreadyExists', httpStatus: 400, raisedFor: 'A document name already in use.' },
-  { type: 'InvalidInstanceId', httpStatus: 400, raisedFor: 'An unknown or deregistered managed node.' },
+  {
+    type: 'InvalidInstanceId',
+    httpStatus: 400,
+    raisedFor: 'An unknown or deregistered managed node, or (CancelCommand) a node the command does not target.',
+  },
+  {
+    type: 'DuplicateInstanceId',
+    httpStatus: 400,
+    raisedFor: 'The same node id listed twice in SendCommand or CancelCommand.',
+  },
+  {
+    type: 'UnsupportedPlatformType',
+    httpStatus: 400,
+    raisedFor: 'SendCommand lists a node whose platform the document does not support.',
+  },
+  {
+    type: 'InvalidParameters',
+    httpStatus: 400,
+    raisedFor:
+      'SendCommand parameters that do not fit the document (unknown name, missing required, wrong type or value), naming each; CreateActivation with an ExpirationDate not in the next 30 days.',
+  },
+  {
+    type: 'MaxDocumentSizeExceeded',
+    httpStatus: 400,
+    raisedFor: 'The document and the SendCommand parameters together exceed 64 KB.',
+  },
   { type: 'InvalidCommandId', httpStatus: 400, raisedFor: 'An unknown command.' },
   { type: 'InvocationDoesNotExist', httpStatus: 400, raisedFor: 'No invocation for the command and node.' },
+  {
+    type: 'InvalidPluginName',
+    httpStatus: 400,
+    raisedFor:
+      'GetCommandInvocation names a step the document does not have, or names none for a document of several steps.',
+  },
+  {
+    type: 'InvalidFilterKey',
+    httpStatus: 400,
+    raisedFor: 'An unknown filter key in ListCommands, ListCommandInvocations or DescribeInstanceInformation.',
+  },
+  {
+    type: 'InvalidFilter',
+    httpStatus: 400,
+    raisedFor: 'A DescribeActivations filter with an unknown key or without values.',
+  },
+  {
+    type: 'InvalidInstanceInformationFilterValue',
+    httpStatus: 400,
+    raisedFor:
+      'A DescribeInstanceInformation filter value outside its set (PingStatus, PlatformTypes, ResourceType, AssociationStatus, SourceTypes). The body carries the text under lower-case `message` only.',
+  },
+  {
+    type: 'InvalidNextToken',
+    httpStatus: 400,
+    raisedFor:
+      'A NextToken this server did not issue, issued for another request, or older than 24 hours, for the operations that model the error (ListCommands, ListCommandInvocations, DescribeInstanceInformation, DescribeActivations); the others answer ValidationException.',
+  },
   {
     type: 'InvalidActivation',
     httpStatus: 400,

@@ -9,7 +9,7 @@ import {
   ValidationError,
   type ResourceKind,
 } from '../domain/errors.js';
-import { formatViolations, NOT_FOUND_ERRORS, toWireError, WireError } from './errors.js';
+import { errorBody, formatViolations, NOT_FOUND_ERRORS, toWireError, WireError } from './errors.js';
 
 const GENERIC_MESSAGE = 'An internal error occurred; the server log has the details.';
 
@@ -160,5 +160,22 @@ describe('formatViolations', () => {
     expect(formatViolations([{ field: 'targets', value: [{ Key: 'a' }], message: 'Member is wrong' }])).toBe(
       `1 validation error detected: Value '[{"Key":"a"}]' at 'targets' failed to satisfy constraint: Member is wrong`,
     );
+  });
+});
+
+describe('errorBody', () => {
+  it('carries the message under both spellings for most errors', () => {
+    expect(errorBody('InvalidCommandId', 'No such command.')).toEqual({
+      __type: 'InvalidCommandId',
+      message: 'No such command.',
+      Message: 'No such command.',
+    });
+  });
+
+  it('carries only lower-case message for InvalidInstanceInformationFilterValue, as its model does', () => {
+    expect(errorBody('InvalidInstanceInformationFilterValue', 'Bad value.')).toEqual({
+      __type: 'InvalidInstanceInformationFilterValue',
+      message: 'Bad value.',
+    });
   });
 });

@@ -68,6 +68,18 @@ const LIMIT_ERRORS: Record<LimitExceededError['code'], string> = {
   TooManyTags: 'TooManyTagsError',
 };
 
+/** Error shapes whose model member is lower-case `message` only (spec §1.3). */
+const LOWER_CASE_MESSAGE_ONLY: ReadonlySet<string> = new Set(['InvalidInstanceInformationFilterValue']);
+
+/**
+ * The JSON body of an error answer: `__type` and the message under `message` and `Message`
+ * (botocore reads one, the model names the other), or under `message` alone where the model
+ * says so.
+ */
+export function errorBody(type: string, message: string): Record<string, string> {
+  return LOWER_CASE_MESSAGE_ONLY.has(type) ? { __type: type, message } : { __type: type, message, Message: message };
+}
+
 function renderValue(value: unknown): string {
   if (value === undefined || value === null) {
     return 'null';
@@ -95,7 +107,9 @@ export function toWireError(error: unknown): WireErrorBody & { readonly isBug: b
   }
   if (error instanceof ValidationError) {
     // Field violations are reported in SSM's format, which names each member at fault.
-    const message = error.violations.length > 0 ? formatViolations(error.violations) : error.message;
+    // (Errors with a specific name carry a message written for it, e.g. InvalidParameters.)
+    const message =
+      error.code === undefined && error.violations.length > 0 ? formatViolations(error.violations) : error.message;
     return { type: error.code ?? 'ValidationException', httpStatus: 400, message, isBug: false };
   }
   if (error instanceof NotFoundError) {

@@ -250,6 +250,16 @@ describe('the command dispatcher', () => {
     expect(link.deliveries()).toContain(NODES[1]);
   });
 
+  it('applies a cancel recorded in the store when it loads the command', async () => {
+    const { command, invocations } = aCommand(NODES, { cancelRequested: true });
+    await store.insertCommand(command, invocations);
+    dispatcher.commandCancelRequested(command.commandId, undefined);
+    await waitFor(() => false);
+    expect(Object.values(await details(command.commandId))).toEqual(['Cancelled', 'Cancelled', 'Cancelled']);
+    expect(link.deliveries()).toEqual([]);
+    expect(await store.getCommand(command.commandId)).toMatchObject({ status: 'Cancelled' });
+  });
+
   it('resumes unfinished commands after a restart without delivering finished ones again', async () => {
     const commandId = await submit(NODES, { maxConcurrency: '2' });
     await dispatcher.result(NODES[0]!, commandId, 'Success', success);

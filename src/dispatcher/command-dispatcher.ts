@@ -154,6 +154,9 @@ export class CommandDispatcher {
   commandCancelRequested(commandId: string, instanceIds: readonly string[] | undefined): void {
     const run = this.runs.get(commandId);
     if (run === undefined) {
+      // Not loaded yet (just created, or the server is starting): loading applies a cancel
+      // recorded in the store.
+      this.commandCreated(commandId);
       return;
     }
     run.cancelRequested = true;
@@ -304,6 +307,9 @@ export class CommandDispatcher {
     const invocations = await this.store.listInvocationsOfCommand(command.commandId);
     const run = this.newRun(command, invocations);
     this.runs.set(command.commandId, run);
+    if (command.cancelRequested) {
+      this.commandCancelRequested(command.commandId, undefined);
+    }
     // Deliveries that were in flight when the server stopped go out again (the agent dedupes).
     for (const instanceId of run.inFlight) {
       this.track(instanceId, command.commandId);

@@ -36,13 +36,27 @@ export function activationExpiry(requested: number | undefined, now: number): nu
   if (requested <= now) {
     throw new ValidationError('ExpirationDate must be in the future.', {
       code: 'InvalidParameters',
-      violations: [{ field: 'expirationDate', message: 'ExpirationDate must be in the future.' }],
+      violations: [
+        {
+          field: 'expirationDate',
+          // As the caller sent it: epoch seconds.
+          value: requested / 1000,
+          message: 'ExpirationDate must be in the future.',
+        },
+      ],
     });
   }
   if (requested - now > MAX_ACTIVATION_LIFETIME_MS) {
     throw new ValidationError('ExpirationDate can be at most 30 days ahead.', {
       code: 'InvalidParameters',
-      violations: [{ field: 'expirationDate', message: 'ExpirationDate can be at most 30 days ahead.' }],
+      violations: [
+        {
+          field: 'expirationDate',
+          // As the caller sent it: epoch seconds.
+          value: requested / 1000,
+          message: 'ExpirationDate can be at most 30 days ahead.',
+        },
+      ],
     });
   }
   return requested;

@@ -261,10 +261,9 @@ export function commandProgress(
     if (cancelRequested) {
       return result('Cancelling', 'Cancelling');
     }
-    const started = tally.total - count(tally, 'Pending') > 0 || count(tally, 'Pending') < tally.total;
-    return started && count(tally, 'Pending') < tally.total
-      ? result('InProgress', 'InProgress')
-      : result('Pending', 'Pending');
+    // Invocations settled at creation (a node of the wrong platform) do not start a command.
+    const started = tally.total - count(tally, 'Pending', 'InvalidPlatform') > 0;
+    return started ? result('InProgress', 'InProgress') : result('Pending', 'Pending');
   }
   if (cancelRequested && count(tally, 'Cancelled') > 0) {
     return result('Cancelled', 'Cancelled');

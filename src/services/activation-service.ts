@@ -3,7 +3,7 @@
  * an agent exchanges its id and code, once, for a node id bound to the agent's public key.
  */
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
-import { activationExpiry, activationRefusal, type Activation } from '../domain/activation.js';
+import { activationExpiry, activationRefusal, isActivationExpired, type Activation } from '../domain/activation.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ManagedNode, NodeFacts } from '../domain/managed-node.js';
 import { validateNewTags, type Tag } from '../domain/tags.js';
@@ -18,6 +18,13 @@ export interface NewActivation {
   readonly registrationLimit?: number;
   readonly expiresAt?: number;
   readonly tags: readonly Tag[];
+}
+
+/** An activation as DescribeActivations shows it. */
+export interface ActivationView {
+  readonly activation: Activation;
+  /** Expired at the time of the request. */
+  readonly expired: boolean;
 }
 
 export interface Registration {
@@ -59,8 +66,14 @@ export class ActivationService {
     return { activationId: activation.activationId, activationCode };
   }
 
-  async describe(query: ActivationQuery): Promise<Page<Activation>> {
-    return this.ctx.store.listActivations(query);
+  /** Activations not deleted, newest first, each with whether it has expired by now. */
+  async describe(query: ActivationQuery): Promise<Page<ActivationView>> {
+    const now = this.ctx.clock.now().getTime();
+    const page = await this.ctx.store.listActivations(query);
+    return {
+      items: page.items.map((activation) => ({ activation, expired: isActivationExpired(activation, now) })),
+      next: page.next,
+    };
   }
 
   /**

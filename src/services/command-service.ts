@@ -15,7 +15,7 @@ import {
 import { NotFoundError, ValidationError } from '../domain/errors.js';
 import type { AlarmConfiguration } from '../domain/maintenance-window.js';
 import { resolveMaxErrors } from '../domain/rate-control.js';
-import type { Target } from '../domain/targets.js';
+import { validateCommandTargets, type Target } from '../domain/targets.js';
 import { newUuid } from '../shared/ids.js';
 import type { CommandQuery, InvocationQuery, NodeWithTags, Page } from '../store/store.js';
 import type { DispatchNotifier } from './dispatch-notifier.js';
@@ -75,6 +75,11 @@ export class CommandService {
     if (byIds === byTargets) {
       throw ValidationError.field('instanceIds', 'Give exactly one of InstanceIds or Targets.');
     }
+    if (byTargets) {
+      validateCommandTargets(request.targets!);
+    }
+    // Spec §7.2 order: the listed nodes are checked before the document and its parameters.
+    const listed = byIds ? await this.nodesByIds(request.instanceIds!) : undefined;
     const document = await this.documents.resolve(request.documentName, request.documentVersion);
     if (request.documentHash !== undefined && request.documentHash !== document.hash) {
       throw new ValidationError(
@@ -88,11 +93,8 @@ export class CommandService {
     }
     const { steps, executionTimeoutSeconds } = document.render(parameters);
 
-    const nodes = byIds
-      ? await this.nodesByIds(request.instanceIds!)
-      : await resolveTargets(this.ctx.store, request.targets!);
-    if (byIds) {
-      const unsupported = nodes.find((entry) => !this.runsOn(document.platformTypes, entry));
+    if (listed !== undefined) {
+      const unsupported = listed.find((entry) => !this.runsOn(document.platformTypes, entry));
       if (unsupported !== undefined) {
         throw new ValidationError(
           `Document ${document.name} does not support the platform of ${unsupported.node.instanceId} (${unsupported.node.facts?.platformType ?? 'unknown'}).`,
@@ -100,6 +102,7 @@ export class CommandService {
         );
       }
     }
+    const nodes = listed ?? (await resolveTargets(this.ctx.store, request.targets!));
     const timeoutSeconds = request.timeoutSeconds ?? 3600;
     const maxConcurrency = request.maxConcurrency ?? '50';
     const maxErrors = request.maxErrors ?? '0';
@@ -145,7 +148,19 @@ export class CommandService {
     return command;
   }
 
+  /**
+   * Commands, newest first.
+   * @throws ValidationError when a node is combined with the Pending status (SSM does not
+   *   list pending commands per node); NotFoundError(Command) for an unknown `commandId`.
+   */
   async list(query: CommandQuery): Promise<Page<Command>> {
+    if (query.instanceId !== undefined && query.statuses?.includes('Pending') === true) {
+      throw ValidationError.field(
+        'filters',
+        'The Status filter Pending cannot be combined with InstanceId.',
+        'Pending',
+      );
+    }
     if (query.commandId !== undefined && (await this.ctx.store.getCommand(query.commandId)) === undefined) {
       throw new NotFoundError('Command', query.commandId, `Command ${query.commandId} does not exist.`);
     }
@@ -160,7 +175,11 @@ export class CommandService {
     for (const invocation of page.items) {
       let command = commands.get(invocation.commandId);
       if (command === undefined) {
-        command = (await this.ctx.store.getCommand(invocation.commandId))!;
+        command = await this.ctx.store.getCommand(invocation.commandId);
+        if (command === undefined) {
+          // The command was pruned between the two reads; its invocations go with it.
+          continue;
+        }
         commands.set(invocation.commandId, command);
       }
       items.push({ invocation, command });
@@ -229,6 +248,9 @@ export class CommandService {
           );
         }
       }
+    }
+    if (instanceIds === undefined) {
+      await this.ctx.store.requestCommandCancel(commandId);
     }
     this.notifier.commandCancelRequested(commandId, instanceIds);
   }

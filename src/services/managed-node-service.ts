@@ -26,8 +26,10 @@ export interface NodeFilters {
   readonly resourceTypes?: readonly string[];
   readonly sourceIds?: readonly string[];
   readonly sourceTypes?: readonly string[];
-  /** Nodes having any of these tag keys. */
-  readonly tagKeys?: readonly string[];
+  /** State Manager association statuses; Mado has no associations, so no node matches. */
+  readonly associationStatuses?: readonly string[];
+  /** `tag-key` filters: in each group, the node has any of the keys; every group must hold. */
+  readonly tagKeys?: readonly (readonly string[])[];
   /** `tag:<key>` filters: the node's value for the key is one of the values. */
   readonly tags?: readonly { readonly key: string; readonly values: readonly string[] }[];
 }
@@ -115,7 +117,8 @@ export class ManagedNodeService {
       matches(filters.resourceTypes, 'ManagedInstance') &&
       matches(filters.sourceIds, node.instanceId) &&
       matches(filters.sourceTypes, 'AWS::SSM::ManagedInstance') &&
-      (filters.tagKeys === undefined || filters.tagKeys.some((key) => tags.has(key))) &&
+      matches(filters.associationStatuses, undefined) &&
+      (filters.tagKeys ?? []).every((keys) => keys.some((key) => tags.has(key))) &&
       (filters.tags ?? []).every((filter) => {
         const value = tags.get(filter.key);
         return value !== undefined && filter.values.includes(value);

@@ -267,6 +267,8 @@ export interface Store {
   /** Commands not yet in a terminal status (for the dispatcher after a restart). */
   listUnfinishedCommands(): Promise<Command[]>;
   updateCommandProgress(changes: readonly CommandProgressChange[]): Promise<void>;
+  /** Records that the whole command is to be cancelled (so a restarted dispatcher still does). */
+  requestCommandCancel(commandId: string): Promise<void>;
   getInvocation(commandId: string, instanceId: string): Promise<CommandInvocation | undefined>;
   /** Newest first, then by instance id. */
   listInvocations(query: InvocationQuery): Promise<Page<CommandInvocation>>;

@@ -1,10 +1,18 @@
 /** Every operation the API answers, by `X-Amz-Target`. */
 import type { Operation } from '../operation.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys } from './access-keys.js';
+import { cancelCommand } from './cancel-command.js';
+import { createActivation } from './create-activation.js';
 import { createMaintenanceWindow } from './create-maintenance-window.js';
+import { createResourceGroup } from './create-resource-group.js';
+import { deleteActivation } from './delete-activation.js';
 import { deleteMaintenanceWindow } from './delete-maintenance-window.js';
+import { deleteResourceGroup } from './delete-resource-group.js';
+import { deregisterManagedInstance } from './deregister-managed-instance.js';
 import { deregisterTargetFromMaintenanceWindow } from './deregister-target-from-maintenance-window.js';
 import { deregisterTaskFromMaintenanceWindow } from './deregister-task-from-maintenance-window.js';
+import { describeActivations } from './describe-activations.js';
+import { describeInstanceInformation } from './describe-instance-information.js';
 import { describeMaintenanceWindowExecutionTaskInvocations } from './describe-maintenance-window-execution-task-invocations.js';
 import { describeMaintenanceWindowExecutionTasks } from './describe-maintenance-window-execution-tasks.js';
 import { describeMaintenanceWindowExecutions } from './describe-maintenance-window-executions.js';
@@ -13,13 +21,18 @@ import { describeMaintenanceWindowTargets } from './describe-maintenance-window-
 import { describeMaintenanceWindowTasks } from './describe-maintenance-window-tasks.js';
 import { describeMaintenanceWindows } from './describe-maintenance-windows.js';
 import { describeMaintenanceWindowsForTarget } from './describe-maintenance-windows-for-target.js';
+import { getCommandInvocation } from './get-command-invocation.js';
 import { getMaintenanceWindow } from './get-maintenance-window.js';
 import { getMaintenanceWindowExecution } from './get-maintenance-window-execution.js';
 import { getMaintenanceWindowExecutionTask } from './get-maintenance-window-execution-task.js';
 import { getMaintenanceWindowExecutionTaskInvocation } from './get-maintenance-window-execution-task-invocation.js';
 import { getMaintenanceWindowTask } from './get-maintenance-window-task.js';
+import { listCommandInvocations } from './list-command-invocations.js';
+import { listCommands } from './list-commands.js';
+import { listResourceGroups } from './list-resource-groups.js';
 import { registerTargetWithMaintenanceWindow } from './register-target-with-maintenance-window.js';
 import { registerTaskWithMaintenanceWindow } from './register-task-with-maintenance-window.js';
+import { sendCommand } from './send-command.js';
 import { addTagsToResource, listTagsForResource, removeTagsFromResource } from './tagging.js';
 import { updateMaintenanceWindow } from './update-maintenance-window.js';
 import { updateMaintenanceWindowTarget } from './update-maintenance-window-target.js';
@@ -52,6 +65,16 @@ export const SSM_OPERATIONS: readonly Operation<never>[] = [
   addTagsToResource,
   removeTagsFromResource,
   listTagsForResource,
+  createActivation,
+  describeActivations,
+  deleteActivation,
+  describeInstanceInformation,
+  deregisterManagedInstance,
+  sendCommand,
+  listCommands,
+  listCommandInvocations,
+  getCommandInvocation,
+  cancelCommand,
 ] as unknown as readonly Operation<never>[];
 
 /** Mado's own operations, answered under `Mado.<Name>`. */
@@ -59,4 +82,7 @@ export const MADO_OPERATIONS: readonly Operation<never>[] = [
   createAccessKey,
   listAccessKeys,
   deleteAccessKey,
+  createResourceGroup,
+  listResourceGroups,
+  deleteResourceGroup,
 ] as unknown as readonly Operation<never>[];

@@ -99,6 +99,26 @@ export const S3BucketName = str({ min: 3, max: 63 });
 export const S3KeyPrefix = str({ min: 0, max: 500 });
 export const S3Region = str({ min: 3, max: 20 });
 
+export const InstanceId = str({ pattern: '(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)' });
+export const ManagedInstanceId = str({
+  min: 20,
+  max: 124,
+  pattern: '(^mi-[0-9a-f]{17}$)|(^eks_c:[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}_\\w{17}$)',
+});
+export const CommandId = str({ min: 36, max: 36 });
+export const CommandMaxResults = int({ min: 1, max: 50 });
+export const CommandPluginName = str({ min: 4 });
+export const DocumentARN = str({ pattern: '^[a-zA-Z0-9_\\-.:/]{3,128}$' });
+export const ActivationId = str({
+  pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+});
+export const ActivationDescription = str({ min: 0, max: 256 });
+export const DefaultInstanceName = str({ min: 0, max: 256, pattern: '^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$' });
+export const IamRole = str({ min: 0, max: 64 });
+export const RegistrationLimit = int({ min: 1, max: 1000 });
+/** A request timestamp: epoch seconds, a fraction allowed (spec §1.2). */
+export const Timestamp = z.number();
+
 export const Tag = z.object({
   Key: str({ min: 1, max: 128, pattern: TAG_PATTERN }),
   Value: str({ min: 0, max: 256, pattern: TAG_PATTERN }),
@@ -124,6 +144,41 @@ export const MaintenanceWindowFilters = list(MaintenanceWindowFilter, { max: 5 }
 export const PatchOrchestratorFilter = z.object({
   Key: str({ min: 1, max: 128 }),
   Values: list(str({ min: 1, max: 256 })).optional(),
+});
+
+/**
+ * Note the lower-case member names (spec §1.9). The model makes `key` an enum; an unknown key is
+ * answered with InvalidFilterKey, so it is read as a plain string here.
+ */
+export const CommandFilter = z.object({
+  key: str({ min: 1 }),
+  value: str({ min: 1, max: 128 }),
+});
+export const CommandFilters = list(CommandFilter, { min: 1, max: 5 });
+
+export const InstanceInformationStringFilter = z.object({
+  Key: str({ min: 1 }),
+  Values: list(str({ min: 1 }), { min: 1, max: 100 }),
+});
+
+/**
+ * The legacy filter (`key`/`valueSet`). The model makes `key` an enum; an unknown key is
+ * answered with InvalidFilterKey, as for `Filters`, so it is read as a plain string here.
+ */
+export const InstanceInformationFilter = z.object({
+  key: str({ min: 1 }),
+  valueSet: list(str({ min: 1 }), { min: 1, max: 100 }),
+});
+
+/** `FilterKey` is an enum in the model; an unknown key is answered with InvalidFilter. */
+export const DescribeActivationsFilter = z.object({
+  FilterKey: z.string().optional(),
+  FilterValues: list(z.string()).optional(),
+});
+
+export const RegistrationMetadataItem = z.object({
+  Key: str({ min: 1, max: 128, pattern: '^(?!\\s*$).+' }),
+  Value: str({ min: 1, max: 2048, pattern: '^(?!\\s*$).+' }),
 });
 
 export const TaskParameterValueExpression = z.object({

@@ -896,6 +896,10 @@ export class KyselyStore implements Store {
     });
   }
 
+  async requestCommandCancel(commandId: string): Promise<void> {
+    await this.db.updateTable('commands').set({ cancel_requested: 1 }).where('command_id', '=', commandId).execute();
+  }
+
   async getInvocation(commandId: string, instanceId: string): Promise<CommandInvocation | undefined> {
     const row = await this.db
       .selectFrom('command_invocations')
