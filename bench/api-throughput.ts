@@ -30,11 +30,10 @@
  * bench/cpu-profile-summary.ts). Its throughput is lower than an unprofiled run's and is not the
  * figure to quote. `--per-operation` adds one API-only round per request kind of the mix.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,25 +50,18 @@ import { KeyRing } from '../src/services/access-key-service.js';
 import type { ServiceContext } from '../src/services/service-context.js';
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
-import { summariseCpuProfile } from './cpu-profile-summary.js';
-
-const REPO_ROOT = resolve(import.meta.dirname, '..');
-const MADO_BIN = join(REPO_ROOT, 'bin', 'mado.js');
-const BUILT_ENTRY = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+import { fmt, loadAverageText, machineLine, median } from './support/figures.js';
+import { ADMIN, checkBuiltServer, REGION, startMado, type ServerHandle } from './support/mado-server.js';
+import { wholeNumberOption } from './support/options.js';
+import { RunGuard } from './support/run-guard.js';
+import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
 
 const GOAL_REQUESTS_PER_SECOND = 3000;
 const TARGETS_PER_WINDOW = 5;
 const TASKS_PER_WINDOW = 5;
 const WINDOWS_PER_TRANSACTION = 100;
-const REGION = 'us-east-1';
-const ADMIN = {
-  accessKeyId: 'AKIABENCHADMIN000001',
-  secretAccessKey: 'bench-admin-secret-key-0123456789abcdef',
-} as const;
 /** Hard limit on the whole run, whatever the options. */
 const BUDGET_MS = 30 * 60 * 1000;
-const SERVER_START_TIMEOUT_MS = 30_000;
-const SERVER_STOP_TIMEOUT_MS = 20_000;
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -109,12 +101,8 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const whole = (name: string, text: string, min: number, max: number): number => {
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-      throw new Error(`--${name} must be a whole number from ${min} to ${max}; got "${text}".\n${USAGE}`);
-    }
-    return Number(text);
-  };
+  const whole = (name: string, text: string, min: number, max: number): number =>
+    wholeNumberOption(name, text, min, max, USAGE);
   return {
     windows: whole('windows', values.windows, 20, 100_000),
     rounds: whole('rounds', values.rounds, 1, 20),
@@ -130,21 +118,12 @@ function parseOptions(argv: readonly string[]): BenchOptions {
 // ---------------------------------------------------------------------------------------------
 // Abort: Ctrl-C or the time budget stop the load and let `main` clean up.
 
-const abort = new AbortController();
+const guard = new RunGuard();
 let runningLoad: autocannon.Instance | undefined;
-
-function abortRun(reason: string): void {
-  if (!abort.signal.aborted) {
-    console.error(`\nStopping: ${reason}`);
-    abort.abort(new Error(reason));
-    runningLoad?.stop();
-  }
-}
+guard.onAbort(() => runningLoad?.stop());
 
 function throwIfAborted(): void {
-  if (abort.signal.aborted) {
-    throw abort.signal.reason instanceof Error ? abort.signal.reason : new Error('aborted');
-  }
+  guard.throwIfAborted();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -361,90 +340,6 @@ export async function seed(dataDir: string, count: number): Promise<SeededWindow
     await store.close();
   }
   return seeded;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The server process
-
-interface ServerHandle {
-  readonly url: URL;
-  /** `performance.now()` just before the process was spawned (a profile starts about then). */
-  readonly spawnedAtMs: number;
-  readonly pid: number | undefined;
-  output(): string;
-  /** SIGTERM, then SIGKILL after SERVER_STOP_TIMEOUT_MS; resolves when the process has exited. */
-  stop(): Promise<void>;
-}
-
-async function startMado(dataDir: string, profileDir: string | undefined, windows: number): Promise<ServerHandle> {
-  const nodeArgs = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
-  const spawnedAtMs = performance.now();
-  const child: ChildProcessWithoutNullStreams = spawn(
-    process.execPath,
-    [...nodeArgs, MADO_BIN, 'server', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
-    {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? tmpdir(),
-        MADO_LOG_LEVEL: 'warn',
-        MADO_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
-        MADO_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-        // Reads do not check quotas; raised so that the server's view matches the seeded store.
-        MADO_QUOTA_MAINTENANCE_WINDOWS: String(Math.max(windows, 50)),
-      },
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolveExit) => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      resolveExit();
-    }
-    child.once('exit', () => resolveExit());
-  });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      return;
-    }
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => {
-      console.error(`server did not exit ${SERVER_STOP_TIMEOUT_MS / 1000} s after SIGTERM; killing it`);
-      child.kill('SIGKILL');
-    }, SERVER_STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
-  };
-  try {
-    const url = await new Promise<URL>((resolveUrl, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`server did not start in ${SERVER_START_TIMEOUT_MS / 1000} s:\n${output}`)),
-        SERVER_START_TIMEOUT_MS,
-      );
-      const check = () => {
-        // The banner line naming the URL (`API:` today; `API and console:` in earlier builds).
-        const match = /^API(?: and console)?: +(http:\/\/\S+)/m.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolveUrl(new URL(match[1]!));
-        }
-      };
-      child.stdout.on('data', check);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited (${code ?? signal}) before it was ready:\n${output}`));
-      });
-    });
-    if (url.hostname !== '127.0.0.1') {
-      throw new Error(`server listens on ${url.href}; this benchmark only sends traffic to 127.0.0.1`);
-    }
-    return { url, spawnedAtMs, pid: child.pid, output: () => output, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -728,7 +623,7 @@ function runLoad(
       // autocannon ignores `duration` when `amount` is set: bound the run ourselves.
       cap = setTimeout(() => instance.stop(), seconds * 1000);
     }
-    if (abort.signal.aborted) {
+    if (guard.isAborted) {
       instance.stop();
     }
   });
@@ -736,15 +631,6 @@ function runLoad(
 
 // ---------------------------------------------------------------------------------------------
 // Report
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-const fmt = (value: number, digits = 0) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function row(label: string, api: LoadFigures | undefined, health: LoadFigures | undefined): string {
   const cells = (figures: LoadFigures | undefined) =>
@@ -758,42 +644,14 @@ function row(label: string, api: LoadFigures | undefined, health: LoadFigures | 
   return `${label.padEnd(8)} | ${cells(api)} | ${cells(health)} | ${ratio.padStart(11)}`;
 }
 
-/** The newest modification time under `dir` of files ending in `suffix` (bounded walk). */
-function newestMtimeMs(dir: string, suffix: string, budget = { files: 5000 }): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (budget.files-- <= 0) {
-      break;
-    }
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      newest = Math.max(newest, newestMtimeMs(path, suffix, budget));
-    } else if (entry.name.endsWith(suffix) && !entry.name.endsWith('.test.ts')) {
-      newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  }
-  return newest;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
-  if (!existsSync(BUILT_ENTRY) || !existsSync(MADO_BIN)) {
-    console.error(
-      `The built server is missing (${BUILT_ENTRY}). Run \`npm run build\` first, then \`npm run bench:api\`.`,
-    );
-    return 1;
-  }
-  const cpuList = cpus();
   console.log('Mado API throughput benchmark');
-  console.log(
-    `Machine: ${cpuList.length} CPUs (${cpuList[0]?.model.trim() ?? 'unknown'}), Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg()
-      .map((value) => value.toFixed(2))
-      .join(' ')}`,
-  );
-  if (newestMtimeMs(join(REPO_ROOT, 'src'), '.ts') > newestMtimeMs(join(REPO_ROOT, 'dist'), '.js')) {
-    console.log('Note: src/ has changes newer than dist/; the server measured is the last `npm run build`.');
+  console.log(machineLine());
+  if (!checkBuiltServer('npm run bench:api')) {
+    return 1;
   }
   console.log(
     `Plan: ${fmt(options.windows)} windows x (${TARGETS_PER_WINDOW} targets + ${TASKS_PER_WINDOW} tasks); ` +
@@ -801,17 +659,14 @@ async function main(): Promise<number> {
       (options.profileServer ? 'on the API mix only (server under --cpu-prof)' : 'on the API mix and on GET /healthz'),
   );
 
-  const budget = setTimeout(() => abortRun(`time budget of ${BUDGET_MS / 60_000} min exceeded`), BUDGET_MS);
-  budget.unref();
-  process.once('SIGINT', () => abortRun('interrupted (SIGINT)'));
-  process.once('SIGTERM', () => abortRun('terminated (SIGTERM)'));
+  guard.start(BUDGET_MS);
 
   const dataDir = mkdtempSync(join(tmpdir(), 'mado-bench-'));
   const profileDir = options.profileServer ? mkdtempSync(join(tmpdir(), 'mado-bench-profile-')) : undefined;
   let server: ServerHandle | undefined;
   let failed = false;
   /** When the measured rounds ran (`performance.now()`), to cut the server profile to them. */
-  const measured: { fromMs?: number; toMs?: number } = {};
+  const measured: MeasuredSpan = {};
   try {
     const seedStart = performance.now();
     const windows = await seed(dataDir, options.windows);
@@ -822,7 +677,12 @@ async function main(): Promise<number> {
     );
     throwIfAborted();
 
-    server = await startMado(dataDir, profileDir, options.windows);
+    server = await startMado({
+      dataDir,
+      profileDir,
+      // Reads do not check quotas; raised so that the server's view matches the seeded store.
+      env: { MADO_QUOTA_MAINTENANCE_WINDOWS: String(Math.max(options.windows, 50)) },
+    });
     console.log(
       `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (MADO_LOG_LEVEL=warn)`,
     );
@@ -955,11 +815,7 @@ async function main(): Promise<number> {
       const apiMedian = medianFigures('api')!;
       console.log(row('median', apiMedian, medianFigures('health')));
       console.log('');
-      console.log(
-        `(Latencies in whole milliseconds, autocannon's resolution. Load average now ${loadavg()
-          .map((v) => v.toFixed(2))
-          .join(' ')}.)`,
-      );
+      console.log(`(Latencies in whole milliseconds, autocannon's resolution. Load average now ${loadAverageText()}.)`);
       const apiTotal = rounds.reduce((sum, r) => sum + r.api.total, 0);
       console.log(
         `Signed API requests: median ${fmt(apiMedian.requestsPerSecond)} req/s over ${rounds.length} rounds (${fmt(apiTotal)} requests, all 200).`,
@@ -1003,28 +859,20 @@ async function main(): Promise<number> {
       console.error(`Server output:\n${server.output().trim().slice(-2000)}`);
     }
   } finally {
-    clearTimeout(budget);
+    guard.dispose();
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  if (profileDir !== undefined) {
-    const profiles = readdirSync(profileDir).filter((file) => file.endsWith('.cpuprofile'));
-    if (profiles.length === 0) {
-      console.error(`No .cpuprofile was written to ${profileDir}.`);
-      failed = true;
-    } else {
-      console.log('');
-      const span =
-        server !== undefined && measured.fromMs !== undefined && measured.toMs !== undefined
-          ? {
-              fromS: (measured.fromMs - server.spawnedAtMs) / 1000,
-              toS: (measured.toMs - server.spawnedAtMs) / 1000,
-            }
-          : undefined;
-      console.log('Server CPU profile during the measured rounds (seeding, priming and warm-up excluded):');
-      console.log(summariseCpuProfile(join(profileDir, profiles[0]!), 25, span).text);
-      console.log(`\n(Profile kept for Chrome DevTools / speedscope: ${join(profileDir, profiles[0]!)})`);
-    }
+  if (
+    profileDir !== undefined &&
+    !printServerProfile(
+      profileDir,
+      server,
+      measured,
+      'Server CPU profile during the measured rounds (seeding, priming and warm-up excluded):',
+    )
+  ) {
+    failed = true;
   }
   return failed ? 1 : 0;
 }

@@ -1,0 +1,832 @@
+/**
+ * Run Command fan-out benchmark (`npm run bench:fanout`, after `npm run build`).
+ *
+ * Measures SendCommand by tag (`Fleet=bench`, MaxConcurrency 100%) to N simulated agents, from
+ * the call to the last invocation recorded Success, against the built server
+ * (`bin/mado.js server`), with N = 1,000 (baseline) and N = 10,000 in the same run; the server's
+ * resident memory with the N agents connected and idle; the per-invocation delivery latency.
+ *
+ * Phases, in order:
+ *  1. check   the open-files limit (each WebSocket is one descriptor in the server and one in the
+ *             load generator; Node raises its soft limit to the hard limit when it starts, so
+ *             the hard limit is the one that counts) and the ephemeral port range; the run stops
+ *             with a clear message when N sockets do not fit;
+ *  2. start   the real server process on 127.0.0.1, port 0, fresh data directory, and the load
+ *             generator: `--generators` child processes of bench/support/agent-simulator.ts;
+ *  3. stage   for each N (the baseline first), growing the same fleet:
+ *     a. register  the new agents with `POST /agent/v1/register`, each with its own Ed25519 key
+ *                  and the tag Fleet=bench, over ceil(new/1000) activations (RegistrationLimit
+ *                  is 1..1000); the registration rate is printed;
+ *     b. connect   a WebSocket per new agent from the load generator (challenge → signed hello
+ *                  → welcome), at most `--handshakes-in-flight` at a time; the time until all
+ *                  are welcomed is printed;
+ *     c. idle RSS  VmRSS of the server (/proc/<pid>/status) after 2 s with all N idle;
+ *     d. rounds    one warm-up, then `--rounds` measured: SendCommand AWS-RunShellScript to
+ *                  tag:Fleet=bench, MaxConcurrency 100%, MaxErrors 0; ListCommands on the command
+ *                  every 50 ms until it is terminal; then what the agents saw (deliveries,
+ *                  acknowledgements, delivery latency) and the command's counters are checked;
+ *     e. verify    every invocation of every round is listed Success (ListCommandInvocations,
+ *                  all pages), after the rounds so that the paging is not measured;
+ *     f. idle RSS  again, after the rounds;
+ *  4. report  a summary table with the medians per N, the goals;
+ *  5. cleanup close the agents, stop the load generator and the server, remove the data
+ *             directory: always, also on failure or Ctrl-C.
+ *
+ * Invariants: traffic goes to 127.0.0.1 only; every loop is bounded in count and time, and the
+ * whole run in time (`BUDGET_MS`); an invocation that is not Success, a lost agent connection, a
+ * missing delivery or acknowledgement fails the run (exit 1). Missing a goal does not: it is
+ * printed, as a figure to read.
+ *
+ * `--profile-server` runs the server under `node --cpu-prof` and prints the top functions during
+ * the measured rounds of the largest N. Its figures are slower than an unprofiled run's.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  CreateActivationCommand,
+  ListCommandInvocationsCommand,
+  ListCommandsCommand,
+  SendCommandCommand,
+  type Command,
+  type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { REGISTER_PATH, PROTOCOL_VERSION, type RegisterRequest } from '../src/protocol/agent-protocol.js';
+import {
+  simulatedNodeFacts,
+  type CommandSighting,
+  type SimulatedAgentIdentity,
+  type SimulatorReply,
+  type SimulatorRequest,
+} from './support/agent-simulator.js';
+import { fmt, loadAverageText, machineLine, median, percentileOfSorted, preciseNowMs } from './support/figures.js';
+import { checkBuiltServer, REPO_ROOT, ssmClient, startMado, type ServerHandle } from './support/mado-server.js';
+import { megabytes, openFilesLimits, readCpuSeconds, readMemory } from './support/process-stats.js';
+import { wholeNumberOption } from './support/options.js';
+import { RunGuard } from './support/run-guard.js';
+import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
+
+const SIMULATOR = join(REPO_ROOT, 'bench', 'support', 'agent-simulator.ts');
+const GOAL_AGENTS = 10_000;
+const GOAL_SUCCESS_SECONDS = 3;
+const GOAL_IDLE_RSS_MB = 500;
+const FLEET_TAG = { Key: 'Fleet', Value: 'bench' } as const;
+/** SSM's bounds on an activation's RegistrationLimit. */
+const REGISTRATIONS_PER_ACTIVATION = 1000;
+const REGISTRATIONS_IN_FLIGHT = 16;
+const POLL_INTERVAL_MS = 50;
+const SETTLE_MS = 2000;
+const BETWEEN_ROUNDS_MS = 1000;
+/** Descriptors a process needs besides the agents' sockets (SQLite, stdio, HTTP, headroom). */
+const FD_HEADROOM = 1024;
+/** Hard limit on the whole run, whatever the options. */
+const BUDGET_MS = 30 * 60 * 1000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** ListCommandInvocations' largest page. */
+const INVOCATIONS_PAGE = 50;
+
+// ---------------------------------------------------------------------------------------------
+// Options
+
+interface BenchOptions {
+  /** N of the last stage, the one the goals are about. */
+  readonly agents: number;
+  /** N of the first stage, for comparison (0: none). */
+  readonly baseline: number;
+  readonly rounds: number;
+  readonly generators: number;
+  readonly handshakesInFlight: number;
+  readonly roundTimeoutSeconds: number;
+  readonly profileServer: boolean;
+}
+
+const USAGE = `Usage: npm run bench:fanout -- [--agents 10000] [--baseline 1000] [--rounds 5] [--generators 1]
+                             [--handshakes-in-flight 200] [--round-timeout-seconds 120] [--profile-server]`;
+
+function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      agents: { type: 'string', default: String(GOAL_AGENTS) },
+      baseline: { type: 'string', default: '1000' },
+      rounds: { type: 'string', default: '5' },
+      generators: { type: 'string', default: '1' },
+      'handshakes-in-flight': { type: 'string', default: '200' },
+      'round-timeout-seconds': { type: 'string', default: '120' },
+      'profile-server': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const whole = (name: string, text: string, min: number, max: number): number =>
+    wholeNumberOption(name, text, min, max, USAGE);
+  const agents = whole('agents', values.agents, 1, 50_000);
+  return {
+    agents,
+    baseline: whole('baseline', values.baseline, 0, agents - 1),
+    rounds: whole('rounds', values.rounds, 1, 20),
+    generators: whole('generators', values.generators, 1, 2),
+    handshakesInFlight: whole('handshakes-in-flight', values['handshakes-in-flight'], 1, 1000),
+    roundTimeoutSeconds: whole('round-timeout-seconds', values['round-timeout-seconds'], 5, 600),
+    profileServer: values['profile-server'],
+  };
+}
+
+const guard = new RunGuard();
+
+// ---------------------------------------------------------------------------------------------
+// Limits: descriptors and ports
+
+/**
+ * Checks that N sockets fit under the hard open-files limit (Node raises its soft limit to the
+ * hard one when it starts); returns the line to print, or undefined after printing why not.
+ */
+function checkDescriptors(options: BenchOptions): string | undefined {
+  const limits = openFilesLimits();
+  const serverNeeds = options.agents + FD_HEADROOM;
+  const generatorNeeds = Math.ceil(options.agents / options.generators) + FD_HEADROOM;
+  const hardText = limits.hard === Infinity ? 'unlimited' : fmt(limits.hard);
+  const what =
+    `${fmt(options.agents)} agents need about ${fmt(serverNeeds)} open files in the server and ` +
+    `${fmt(generatorNeeds)} in each of ${options.generators} load-generator process(es) ` +
+    `(${fmt(serverNeeds + generatorNeeds * options.generators)} in all)`;
+  if (limits.hard < Math.max(serverNeeds, generatorNeeds)) {
+    console.error(
+      `Open files: the hard limit (ulimit -Hn) is ${hardText}; ${what}.\n` +
+        `Raise the hard limit (as root: \`ulimit -Hn 65536\` in the shell that runs npm, \`nofile\` in ` +
+        `/etc/security/limits.conf, or LimitNOFILE= for a systemd unit), or run fewer with \`--agents\`. ` +
+        `(\`--generators 2\` halves the load generator's share, not the server's.)`,
+    );
+    return undefined;
+  }
+  return `Open files: hard limit ${hardText} (each Node process raises its soft limit, ${fmt(limits.soft)} here, up to it); ${what}: enough.`;
+}
+
+/** Checks that the ephemeral port range holds N client sockets to one server port. */
+function checkPorts(agents: number): boolean {
+  let text: string;
+  try {
+    text = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
+  } catch {
+    // Not Linux: nothing to check.
+    return true;
+  }
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  const ports = (high ?? 0) - (low ?? 0) + 1;
+  if (ports < agents + FD_HEADROOM) {
+    console.error(
+      `The ephemeral port range (${text.trim()}, ${fmt(ports)} ports) is too small for ${fmt(agents)} connections from ` +
+        '127.0.0.1 to one port; widen net.ipv4.ip_local_port_range or run fewer with --agents.',
+    );
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The load generator processes
+
+class SimulatorProcess {
+  private readonly pending: { resolve: (reply: SimulatorReply) => void; reject: (error: Error) => void }[] = [];
+  private exitError: Error | undefined;
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: SimulatorReply) => {
+      const waiter = this.pending.shift();
+      if (reply.type === 'fatal') {
+        waiter?.reject(new Error(`load generator failed: ${reply.message}`));
+      } else {
+        waiter?.resolve(reply);
+      }
+    });
+    this.exited = new Promise((resolveExit) => {
+      child.once('exit', (code, signal) => {
+        this.exitError = new Error(`load generator ${child.pid ?? '?'} exited (${code ?? signal})`);
+        for (const waiter of this.pending.splice(0)) {
+          waiter.reject(this.exitError);
+        }
+        resolveExit();
+      });
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  static async start(): Promise<SimulatorProcess> {
+    const child = fork(SIMULATOR, [], {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const simulator = new SimulatorProcess(child);
+    const ready = await simulator.wait(REQUEST_TIMEOUT_MS, 'to start');
+    if (ready.type !== 'ready') {
+      throw new Error(`load generator answered ${ready.type} instead of ready`);
+    }
+    return simulator;
+  }
+
+  request(message: SimulatorRequest, timeoutMs: number): Promise<SimulatorReply> {
+    this.child.send(message);
+    return this.wait(timeoutMs, `to answer ${message.type}`);
+  }
+
+  private wait(timeoutMs: number, what: string): Promise<SimulatorReply> {
+    if (this.exitError !== undefined) {
+      return Promise.reject(this.exitError);
+    }
+    return new Promise((resolveReply, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`load generator ${this.child.pid ?? '?'} took more than ${timeoutMs} ms ${what}`)),
+        timeoutMs,
+      );
+      this.pending.push({
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolveReply(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+    });
+  }
+
+  /** Closes the agents' sockets, then the process; kills it when it does not go in time. */
+  async stop(): Promise<void> {
+    if (this.exitError === undefined && this.child.connected) {
+      await this.request({ type: 'close' }, 20_000).catch(() => {
+        // Killed below.
+      });
+    }
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registration
+
+interface NewAgent {
+  readonly publicKeyBase64: string;
+  readonly privateKeyPkcs8: string;
+  readonly computerName: string;
+}
+
+function newAgents(first: number, count: number): NewAgent[] {
+  const agents: NewAgent[] = [];
+  for (let i = first; i < first + count; i++) {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    agents.push({
+      publicKeyBase64: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+      privateKeyPkcs8: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+      computerName: `bench-agent-${String(i).padStart(5, '0')}`,
+    });
+  }
+  return agents;
+}
+
+async function createActivations(ssm: SSMClient, count: number): Promise<{ id: string; code: string }[]> {
+  const activations: { id: string; code: string }[] = [];
+  for (let i = 0; i < Math.ceil(count / REGISTRATIONS_PER_ACTIVATION); i++) {
+    guard.throwIfAborted();
+    const created = await ssm.send(
+      new CreateActivationCommand({
+        IamRole: 'MadoBenchNode',
+        DefaultInstanceName: 'bench',
+        RegistrationLimit: Math.min(REGISTRATIONS_PER_ACTIVATION, count - i * REGISTRATIONS_PER_ACTIVATION),
+        Description: 'bench:fanout',
+      }),
+    );
+    if (created.ActivationId === undefined || created.ActivationCode === undefined) {
+      throw new Error(`CreateActivation answered without an id or code: ${JSON.stringify(created)}`);
+    }
+    activations.push({ id: created.ActivationId, code: created.ActivationCode });
+  }
+  return activations;
+}
+
+/** Registers the agents (agent i on activation floor(i / 1000)); returns their node ids in order. */
+async function registerAgents(
+  origin: string,
+  activations: readonly { id: string; code: string }[],
+  agents: readonly NewAgent[],
+): Promise<string[]> {
+  const nodeIds: string[] = new Array<string>(agents.length);
+  const endpoint = new URL(REGISTER_PATH, origin);
+  let next = 0;
+  const worker = async () => {
+    while (next < agents.length) {
+      guard.throwIfAborted();
+      const index = next++;
+      const agent = agents[index]!;
+      const activation = activations[Math.floor(index / REGISTRATIONS_PER_ACTIVATION)]!;
+      const body: RegisterRequest = {
+        protocol: PROTOCOL_VERSION,
+        activationId: activation.id,
+        activationCode: activation.code,
+        publicKey: agent.publicKeyBase64,
+        tags: [{ ...FLEET_TAG }],
+        facts: simulatedNodeFacts(agent.computerName),
+      };
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      const text = await response.text();
+      const nodeId = response.status === 200 ? (JSON.parse(text) as { nodeId?: unknown }).nodeId : undefined;
+      if (typeof nodeId !== 'string' || !/^mi-[0-9a-f]{17}$/.test(nodeId)) {
+        throw new Error(`registration ${index + 1} answered ${response.status}: ${text.slice(0, 300)}`);
+      }
+      nodeIds[index] = nodeId;
+    }
+  };
+  await Promise.all(Array.from({ length: REGISTRATIONS_IN_FLIGHT }, () => worker()));
+  return nodeIds;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds
+
+const TERMINAL_COMMAND_STATUSES = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
+
+interface RoundFigures {
+  readonly label: string;
+  readonly agents: number;
+  readonly commandId: string;
+  readonly callMs: number;
+  /** Every delivery latency of the round, ascending (all generators). */
+  readonly deliveryLatenciesMs: readonly number[];
+  readonly lastAckMs: number;
+  /** SendCommand sent → ListCommands first showed the command Success. */
+  readonly successMs: number;
+  readonly polls: number;
+  readonly serverCpuS: number;
+  readonly generatorCpuS: number;
+}
+
+function sumCpu(pids: readonly (number | undefined)[]): number {
+  return pids.reduce<number>((sum, pid) => sum + (readCpuSeconds(pid) ?? NaN), 0);
+}
+
+/** Merges what each generator saw; throws when the agents' view is not a clean run. */
+async function sightingsOf(
+  generators: readonly SimulatorProcess[],
+  commandId: string,
+  sentAtMs: number,
+  agents: number,
+): Promise<Pick<RoundFigures, 'deliveryLatenciesMs' | 'lastAckMs'>> {
+  const reports = await Promise.all(
+    generators.map((generator) => generator.request({ type: 'report', commandId, sentAtMs }, REQUEST_TIMEOUT_MS)),
+  );
+  const seen = reports.filter((r): r is Extract<SimulatorReply, { type: 'report' }> => r.type === 'report');
+  const total = (pick: (r: CommandSighting) => number) => seen.reduce((sum, r) => sum + pick(r), 0);
+  const problems: string[] = [];
+  const lost = seen.reduce((sum, r) => sum + r.lostConnections, 0);
+  if (lost > 0) {
+    problems.push(
+      `${lost} agent connections were closed by the server (${seen.flatMap((r) => r.lostSamples).join('; ')})`,
+    );
+  }
+  if (total((r) => r.delivered) !== agents) {
+    problems.push(`${total((r) => r.delivered)} of ${agents} agents received the command`);
+  }
+  if (total((r) => r.acknowledged) !== agents) {
+    problems.push(`${total((r) => r.acknowledged)} of ${agents} results were acknowledged`);
+  }
+  const unexpected = seen.flatMap((r) => r.unexpected);
+  if (unexpected.length > 0) {
+    problems.push(`${unexpected.length} unexpected frames, e.g. ${unexpected.slice(0, 3).join(' | ')}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`command ${commandId}: ${problems.join('; ')}`);
+  }
+  return {
+    deliveryLatenciesMs: seen.flatMap((r) => r.deliveryLatenciesMs).sort((a, b) => a - b),
+    lastAckMs: Math.max(...seen.map((r) => r.lastAckMs)),
+  };
+}
+
+async function runRound(
+  ssm: SSMClient,
+  server: ServerHandle,
+  generators: readonly SimulatorProcess[],
+  agents: number,
+  label: string,
+  timeoutSeconds: number,
+): Promise<RoundFigures> {
+  guard.throwIfAborted();
+  const generatorPids = generators.map((generator) => generator.pid);
+  const serverCpuBefore = readCpuSeconds(server.pid) ?? NaN;
+  const generatorCpuBefore = sumCpu(generatorPids);
+  const sentAtMs = preciseNowMs();
+  const sent = await ssm.send(
+    new SendCommandCommand({
+      DocumentName: 'AWS-RunShellScript',
+      Targets: [{ Key: `tag:${FLEET_TAG.Key}`, Values: [FLEET_TAG.Value] }],
+      Parameters: { commands: ['echo ok'] },
+      MaxConcurrency: '100%',
+      MaxErrors: '0',
+      TimeoutSeconds: 600,
+      Comment: `bench:fanout ${label}, N=${agents}`,
+    }),
+  );
+  const callMs = preciseNowMs() - sentAtMs;
+  const commandId = sent.Command?.CommandId;
+  if (commandId === undefined) {
+    throw new Error(`SendCommand answered without a command id: ${JSON.stringify(sent)}`);
+  }
+  if (sent.Command?.TargetCount !== agents) {
+    throw new Error(`SendCommand targeted ${sent.Command?.TargetCount ?? '?'} nodes, expected ${agents}`);
+  }
+  // ListCommands every POLL_INTERVAL_MS (from the previous poll's start) until terminal.
+  const maxPolls = Math.ceil((timeoutSeconds * 1000) / POLL_INTERVAL_MS) + 1;
+  let command: Command | undefined;
+  let successMs = NaN;
+  let polls = 0;
+  while (polls < maxPolls) {
+    const pollStart = preciseNowMs();
+    polls += 1;
+    const listed = await ssm.send(new ListCommandsCommand({ CommandId: commandId }));
+    command = listed.Commands?.[0];
+    if (TERMINAL_COMMAND_STATUSES.has(command?.Status ?? '')) {
+      successMs = preciseNowMs() - sentAtMs;
+      break;
+    }
+    await guard.sleep(Math.max(0, pollStart + POLL_INTERVAL_MS - preciseNowMs()));
+  }
+  const serverCpuS = (readCpuSeconds(server.pid) ?? NaN) - serverCpuBefore;
+  const generatorCpuS = sumCpu(generatorPids) - generatorCpuBefore;
+  if (command === undefined || !TERMINAL_COMMAND_STATUSES.has(command.Status ?? '')) {
+    throw new Error(
+      `command ${commandId} not finished ${timeoutSeconds} s after SendCommand: ${JSON.stringify(counters(command))}`,
+    );
+  }
+  if (
+    command.Status !== 'Success' ||
+    command.CompletedCount !== agents ||
+    command.ErrorCount !== 0 ||
+    command.DeliveryTimedOutCount !== 0
+  ) {
+    throw new Error(
+      `command ${commandId} ended ${JSON.stringify(counters(command))}, expected Success on all ${agents}`,
+    );
+  }
+  const seen = await sightingsOf(generators, commandId, sentAtMs, agents);
+  return { label, agents, commandId, callMs, successMs, polls, serverCpuS, generatorCpuS, ...seen };
+}
+
+function counters(command: Command | undefined) {
+  return command === undefined
+    ? undefined
+    : {
+        Status: command.Status,
+        StatusDetails: command.StatusDetails,
+        TargetCount: command.TargetCount,
+        CompletedCount: command.CompletedCount,
+        ErrorCount: command.ErrorCount,
+        DeliveryTimedOutCount: command.DeliveryTimedOutCount,
+      };
+}
+
+/** Pages through every invocation of the command; throws unless there are `agents`, all Success. */
+async function verifyInvocations(ssm: SSMClient, commandId: string, agents: number): Promise<void> {
+  const statuses = new Map<string, number>();
+  const instances = new Set<string>();
+  let nextToken: string | undefined;
+  const maxPages = Math.ceil(agents / INVOCATIONS_PAGE) + 2;
+  for (let page = 0; page < maxPages; page++) {
+    guard.throwIfAborted();
+    const listed = await ssm.send(
+      new ListCommandInvocationsCommand({ CommandId: commandId, MaxResults: INVOCATIONS_PAGE, NextToken: nextToken }),
+    );
+    for (const invocation of listed.CommandInvocations ?? []) {
+      instances.add(invocation.InstanceId ?? '');
+      const key = `${invocation.Status ?? '?'}/${invocation.StatusDetails ?? '?'}`;
+      statuses.set(key, (statuses.get(key) ?? 0) + 1);
+    }
+    nextToken = listed.NextToken;
+    if (nextToken === undefined) {
+      break;
+    }
+  }
+  const successes = statuses.get('Success/Success') ?? 0;
+  if (nextToken !== undefined || instances.size !== agents || successes !== agents) {
+    throw new Error(
+      `command ${commandId}: ListCommandInvocations shows ${instances.size} nodes, statuses ${JSON.stringify(Object.fromEntries(statuses))}; expected ${agents} Success`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const HEADER = [
+  `${''.padEnd(8)} | ${''.padStart(6)} | ${'SendCmd'.padStart(7)} | ${'delivery latency ms'.padEnd(29)} | ${'last ack'.padStart(8)} | ${'Success'.padStart(7)} | CPU s`,
+  `${'round'.padEnd(8)} | ${'N'.padStart(6)} | ${'call ms'.padStart(7)} | ${'first'.padStart(6)} ${'p50'.padStart(6)} ${'p99'.padStart(7)} ${'max'.padStart(7)} | ${'ms'.padStart(8)} | ${'s'.padStart(7)} | ${'server'.padStart(6)} ${'loadgen'.padStart(7)}`,
+];
+
+interface RowFigures {
+  readonly agents: number;
+  readonly callMs: number;
+  readonly firstMs: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly lastAckMs: number;
+  readonly successS: number;
+  readonly serverCpuS: number;
+  readonly generatorCpuS: number;
+}
+
+function rowFigures(round: RoundFigures): RowFigures {
+  const latencies = round.deliveryLatenciesMs;
+  return {
+    agents: round.agents,
+    callMs: round.callMs,
+    firstMs: latencies[0] ?? NaN,
+    p50Ms: percentileOfSorted(latencies, 50),
+    p99Ms: percentileOfSorted(latencies, 99),
+    maxMs: latencies[latencies.length - 1] ?? NaN,
+    lastAckMs: round.lastAckMs,
+    successS: round.successMs / 1000,
+    serverCpuS: round.serverCpuS,
+    generatorCpuS: round.generatorCpuS,
+  };
+}
+
+function medianRow(rounds: readonly RoundFigures[]): RowFigures {
+  const rows = rounds.map(rowFigures);
+  const of = (pick: (row: RowFigures) => number) => median(rows.map(pick));
+  return {
+    agents: rows[0]?.agents ?? NaN,
+    callMs: of((r) => r.callMs),
+    firstMs: of((r) => r.firstMs),
+    p50Ms: of((r) => r.p50Ms),
+    p99Ms: of((r) => r.p99Ms),
+    maxMs: of((r) => r.maxMs),
+    lastAckMs: of((r) => r.lastAckMs),
+    successS: of((r) => r.successS),
+    serverCpuS: of((r) => r.serverCpuS),
+    generatorCpuS: of((r) => r.generatorCpuS),
+  };
+}
+
+function row(label: string, f: RowFigures): string {
+  return (
+    `${label.padEnd(8)} | ${fmt(f.agents).padStart(6)} | ${fmt(f.callMs).padStart(7)} | ` +
+    `${fmt(f.firstMs).padStart(6)} ${fmt(f.p50Ms).padStart(6)} ${fmt(f.p99Ms).padStart(7)} ${fmt(f.maxMs).padStart(7)} | ${fmt(f.lastAckMs).padStart(8)} | ` +
+    `${fmt(f.successS, 2).padStart(7)} | ${fmt(f.serverCpuS, 2).padStart(6)} ${fmt(f.generatorCpuS, 2).padStart(7)}`
+  );
+}
+
+function memoryText(pid: number | undefined): { rssMb: number; text: string } {
+  const memory = readMemory(pid);
+  if (memory === undefined) {
+    return { rssMb: NaN, text: '- (no /proc)' };
+  }
+  return {
+    rssMb: megabytes(memory.rssBytes),
+    text: `${fmt(megabytes(memory.rssBytes))} MB (peak so far ${fmt(megabytes(memory.peakRssBytes))} MB)`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface StageResult {
+  readonly agents: number;
+  readonly rounds: RoundFigures[];
+  readonly idleRssBeforeMb: number;
+  readonly idleRssAfterMb: number;
+  readonly registerRate: number;
+  readonly connectS: number;
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  console.log('Mado Run Command fan-out benchmark');
+  console.log(machineLine());
+  if (!checkBuiltServer('npm run bench:fanout')) {
+    return 1;
+  }
+  const descriptors = checkDescriptors(options);
+  if (descriptors === undefined || !checkPorts(options.agents)) {
+    return 1;
+  }
+  console.log(descriptors);
+  const stages = options.baseline > 0 ? [options.baseline, options.agents] : [options.agents];
+  console.log(
+    `Plan: N = ${stages.map((n) => fmt(n)).join(', then ')} simulated agents (one fleet, grown between stages), ` +
+      `${options.generators} load-generator process(es); per N one warm-up and ${options.rounds} measured SendCommands ` +
+      `(AWS-RunShellScript, tag:${FLEET_TAG.Key}=${FLEET_TAG.Value}, MaxConcurrency 100%), ListCommands every ${POLL_INTERVAL_MS} ms` +
+      (options.profileServer ? '; server under --cpu-prof' : ''),
+  );
+
+  guard.start(BUDGET_MS);
+  const dataDir = mkdtempSync(join(tmpdir(), 'mado-bench-fanout-'));
+  const profileDir = options.profileServer ? mkdtempSync(join(tmpdir(), 'mado-bench-profile-')) : undefined;
+  let server: ServerHandle | undefined;
+  const generators: SimulatorProcess[] = [];
+  let failed = false;
+  const results: StageResult[] = [];
+  /** When the measured rounds of the largest N ran (`performance.now()`), to cut the profile. */
+  const measured: MeasuredSpan = {};
+  try {
+    server = await startMado({ dataDir, profileDir });
+    console.log(
+      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (MADO_LOG_LEVEL=warn)`,
+    );
+    for (let i = 0; i < options.generators; i++) {
+      generators.push(await SimulatorProcess.start());
+    }
+    console.log(
+      `Load generator: pid ${generators.map((g) => g.pid ?? '?').join(', ')} (bench/support/agent-simulator.ts)`,
+    );
+    const ssm = ssmClient(server.url);
+    const nodeIds: string[] = [];
+
+    for (const [stageIndex, agents] of stages.entries()) {
+      guard.throwIfAborted();
+      const isLast = stageIndex === stages.length - 1;
+      const count = agents - nodeIds.length;
+      console.log('');
+      console.log(`N = ${fmt(agents)}`);
+
+      const keysStart = performance.now();
+      const fresh = newAgents(nodeIds.length, count);
+      const keysMs = performance.now() - keysStart;
+      const activations = await createActivations(ssm, count);
+      const registerStart = performance.now();
+      const registered = await registerAgents(server.url.origin, activations, fresh);
+      const registerS = (performance.now() - registerStart) / 1000;
+      nodeIds.push(...registered);
+      console.log(
+        `  Registered ${fmt(count)} agents (POST ${REGISTER_PATH}, ${REGISTRATIONS_IN_FLIGHT} in flight, ${activations.length} activation(s), tag ${FLEET_TAG.Key}=${FLEET_TAG.Value}) ` +
+          `in ${fmt(registerS, 2)} s: ${fmt(count / registerS)} registrations/s (Ed25519 keys made beforehand in ${fmt(keysMs / 1000, 2)} s)`,
+      );
+
+      const connectStart = performance.now();
+      const replies = await Promise.all(
+        generators.map((generator, g) =>
+          generator.request(
+            {
+              type: 'connect',
+              origin: server!.url.origin,
+              agents: registered
+                .map((nodeId, i): SimulatedAgentIdentity & { g: number } => ({
+                  nodeId,
+                  privateKeyPkcs8: fresh[i]!.privateKeyPkcs8,
+                  computerName: fresh[i]!.computerName,
+                  g: i % generators.length,
+                }))
+                .filter((identity) => identity.g === g)
+                .map(({ g: _g, ...identity }) => identity),
+              handshakesInFlight: Math.max(1, Math.floor(options.handshakesInFlight / generators.length)),
+              timeoutMs: 5 * 60 * 1000,
+            },
+            6 * 60 * 1000,
+          ),
+        ),
+      );
+      const connectS = (performance.now() - connectStart) / 1000;
+      const connected = replies.filter(
+        (r): r is Extract<SimulatorReply, { type: 'connected' }> => r.type === 'connected',
+      );
+      const ready = connected.reduce((sum, r) => sum + r.ready, 0);
+      if (connected.some((r) => r.failed > 0) || ready !== agents) {
+        throw new Error(
+          `${ready} of ${agents} agents connected; failures: ${connected.flatMap((r) => r.failures).join('; ')}`,
+        );
+      }
+      console.log(
+        `  Connected ${fmt(count)} WebSockets (challenge, signed hello, welcome; ${options.handshakesInFlight} handshakes in flight) ` +
+          `in ${fmt(connectS, 2)} s: ${fmt(count / connectS)} connections/s; ${fmt(agents)} agents connected, heartbeating every ${fmt((connected[0]?.heartbeatIntervalMs ?? NaN) / 1000)} s`,
+      );
+
+      await guard.sleep(SETTLE_MS);
+      const idleBefore = memoryText(server.pid);
+      console.log(`  Server RSS with ${fmt(agents)} idle agents connected: ${idleBefore.text}`);
+      console.log('');
+      for (const line of HEADER) {
+        console.log(`  ${line}`);
+      }
+      const rounds: RoundFigures[] = [];
+      for (let r = 0; r <= options.rounds; r++) {
+        const label = r === 0 ? 'warm-up' : `round ${r}`;
+        if (isLast && r === 1) {
+          measured.fromMs = performance.now();
+        }
+        const figures = await runRound(ssm, server, generators, agents, label, options.roundTimeoutSeconds);
+        if (isLast && r > 0) {
+          measured.toMs = performance.now();
+        }
+        console.log(`  ${row(label, rowFigures(figures))}`);
+        if (r > 0) {
+          rounds.push(figures);
+        }
+        await guard.sleep(BETWEEN_ROUNDS_MS);
+      }
+      console.log(`  ${row('median', medianRow(rounds))}`);
+      await guard.sleep(SETTLE_MS);
+      const idleAfter = memoryText(server.pid);
+      console.log(`  Server RSS with ${fmt(agents)} idle agents after the rounds: ${idleAfter.text}`);
+
+      const verifyStart = performance.now();
+      for (const round of rounds) {
+        await verifyInvocations(ssm, round.commandId, agents);
+      }
+      console.log(
+        `  Checked: every invocation of the ${rounds.length} measured commands is Success (ListCommandInvocations, ${fmt(rounds.length * agents)} invocations read in ${fmt((performance.now() - verifyStart) / 1000, 1)} s).`,
+      );
+      results.push({
+        agents,
+        rounds,
+        idleRssBeforeMb: idleBefore.rssMb,
+        idleRssAfterMb: idleAfter.rssMb,
+        registerRate: count / registerS,
+        connectS,
+      });
+    }
+
+    console.log('');
+    console.log(
+      'Summary (medians over the measured rounds; "Success s" is SendCommand sent → ListCommands shows Success):',
+    );
+    for (const line of HEADER) {
+      console.log(line);
+    }
+    for (const stage of results) {
+      console.log(row('median', medianRow(stage.rounds)));
+    }
+    console.log('');
+    for (const stage of results) {
+      const all = stage.rounds.flatMap((r) => r.deliveryLatenciesMs).sort((a, b) => a - b);
+      console.log(
+        `N = ${fmt(stage.agents)}: delivery latency over all ${fmt(all.length)} measured invocations p50 ${fmt(percentileOfSorted(all, 50))} ms, ` +
+          `p99 ${fmt(percentileOfSorted(all, 99))} ms; server RSS idle ${fmt(stage.idleRssBeforeMb)} MB before the rounds, ${fmt(stage.idleRssAfterMb)} MB after.`,
+      );
+    }
+    console.log(`(Load average now ${loadAverageText()}.)`);
+    const last = results[results.length - 1]!;
+    if (options.profileServer) {
+      console.log('(Profiled run: the server ran under --cpu-prof; do not quote these figures.)');
+    } else if (last.agents !== GOAL_AGENTS) {
+      console.log(
+        `Goals are stated for N = ${fmt(GOAL_AGENTS)}; this run's largest N is ${fmt(last.agents)}: not evaluated.`,
+      );
+    } else {
+      const successS = medianRow(last.rounds).successS;
+      const enoughRounds = last.rounds.length >= 3;
+      console.log(
+        `Goal N = ${fmt(GOAL_AGENTS)}, SendCommand → last Success <= ${GOAL_SUCCESS_SECONDS} s (median of ${last.rounds.length}): ` +
+          `${!enoughRounds ? 'not evaluated (fewer than 3 rounds)' : successS <= GOAL_SUCCESS_SECONDS ? 'met' : 'NOT met'} (${fmt(successS, 2)} s).`,
+      );
+      const worstRss = Math.max(last.idleRssBeforeMb, last.idleRssAfterMb);
+      console.log(
+        `Goal server RSS with ${fmt(GOAL_AGENTS)} idle agents <= ${GOAL_IDLE_RSS_MB} MB: ${worstRss <= GOAL_IDLE_RSS_MB ? 'met' : 'NOT met'} ` +
+          `(${fmt(last.idleRssBeforeMb)} MB before the rounds, ${fmt(last.idleRssAfterMb)} MB after; MB = 10^6 bytes).`,
+      );
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`Benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (server !== undefined && server.output().trim() !== '') {
+      console.error(`Server output (last 2,000 characters):\n${server.output().trim().slice(-2000)}`);
+    }
+  } finally {
+    guard.dispose();
+    await Promise.all(generators.map((generator) => generator.stop()));
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (
+    profileDir !== undefined &&
+    !printServerProfile(
+      profileDir,
+      server,
+      measured,
+      `Server CPU profile during the measured rounds of N = ${fmt(options.agents)} (registration, connection and warm-up excluded):`,
+    )
+  ) {
+    failed = true;
+  }
+  return failed ? 1 : 0;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main();
+}
