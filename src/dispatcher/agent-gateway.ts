@@ -101,12 +101,12 @@ export class AgentGateway implements AgentLink {
     return this.sessions.has(instanceId);
   }
 
-  send(instanceId: string, message: ServerMessage): boolean {
+  send(instanceId: string, message: ServerMessage | string): boolean {
     const session = this.sessions.get(instanceId);
     if (session === undefined || session.socket.readyState !== session.socket.OPEN) {
       return false;
     }
-    session.socket.send(JSON.stringify(message));
+    session.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
     return true;
   }
 

@@ -15,11 +15,14 @@ class FakeLink implements AgentLink {
   readonly sent: { instanceId: string; message: ServerMessage }[] = [];
   readonly disconnected: string[] = [];
 
-  send(instanceId: string, message: ServerMessage): boolean {
+  send(instanceId: string, message: ServerMessage | string): boolean {
     if (!this.online.has(instanceId)) {
       return false;
     }
-    this.sent.push({ instanceId, message });
+    this.sent.push({
+      instanceId,
+      message: typeof message === 'string' ? (JSON.parse(message) as ServerMessage) : message,
+    });
     return true;
   }
 

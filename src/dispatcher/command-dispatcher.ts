@@ -44,8 +44,11 @@ import { WriteBuffer } from './write-buffer.js';
 
 /** The agent gateway, as the dispatcher sees it. */
 export interface AgentLink {
-  /** Sends to the node's live connection; false when it has none. */
-  send(instanceId: string, message: ServerMessage): boolean;
+  /**
+   * Sends to the node's live connection (a message, or a frame already serialised, to share one
+   * among many nodes); false when it has none.
+   */
+  send(instanceId: string, message: ServerMessage | string): boolean;
   /** Closes the node's connection with an error frame. */
   disconnect(instanceId: string, code: string, message: string): void;
 }
@@ -87,6 +90,8 @@ interface CommandRun {
   readonly inFlight: Set<string>;
   readonly counts: Map<InvocationDetails, number>;
   cancelRequested: boolean;
+  /** The `deliver` frame, the same for every node of the command; serialised once. */
+  deliverFrame?: string;
 }
 
 const OUTCOME_DETAILS: Record<InvocationOutcome, InvocationDetails> = {
@@ -384,7 +389,7 @@ export class CommandDispatcher {
     if (state === undefined || isTerminal(state.details) || state.details === 'Cancelling') {
       return;
     }
-    this.link?.send(instanceId, {
+    run.deliverFrame ??= JSON.stringify({
       type: 'deliver',
       invocation: {
         commandId: run.command.commandId,
@@ -392,7 +397,8 @@ export class CommandDispatcher {
         steps: run.command.steps.map((step) => ({ ...step, inputs: { ...step.inputs } })),
         defaultTimeoutSeconds: run.command.executionTimeoutSeconds,
       },
-    });
+    } satisfies ServerMessage);
+    this.link?.send(instanceId, run.deliverFrame);
   }
 
   /** Moves an invocation to a new non-terminal status. */

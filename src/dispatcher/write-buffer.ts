@@ -1,8 +1,13 @@
 /**
- * Batches the dispatcher's store writes: changes made in the same turn of the event loop are
- * written in one transaction, and each caller's promise settles when its change is durable.
- * Callers that must not act before the store agrees (sending a delivery, acknowledging a
- * result) await it; the others let it run.
+ * Batches the dispatcher's store writes: changes made close together are written in one
+ * transaction, and each caller's promise settles when its change is durable. Callers that must
+ * not act before the store agrees (sending a delivery, acknowledging a result) await it; the
+ * others let it run.
+ *
+ * Two changes to the same invocation waiting in the queue are merged (its status only moves
+ * forward, so the later one wins, keeping the times and results either carries). A transaction
+ * takes at most `maxBatch` invocation changes, so that with thousands queued the first
+ * deliveries go out after the first batch rather than after all of them.
  */
 import type { Logger } from '../shared/logger.js';
 import type { CommandProgressChange, InvocationChange, Store } from '../store/store.js';
@@ -12,40 +17,74 @@ interface Waiter {
   readonly reject: (error: unknown) => void;
 }
 
+interface Pending {
+  change: InvocationChange;
+  readonly waiters: Waiter[];
+}
+
+function merge(earlier: InvocationChange, later: InvocationChange): InvocationChange {
+  return {
+    commandId: later.commandId,
+    instanceId: later.instanceId,
+    statusDetails: later.statusDetails,
+    dispatchedAt: later.dispatchedAt ?? earlier.dispatchedAt,
+    deliveredAt: later.deliveredAt ?? earlier.deliveredAt,
+    endedAt: later.endedAt ?? earlier.endedAt,
+    plugins: later.plugins ?? earlier.plugins,
+    outputs: later.outputs ?? earlier.outputs,
+  };
+}
+
 export class WriteBuffer {
-  private invocations: InvocationChange[] = [];
-  private progress = new Map<string, CommandProgressChange>();
-  private waiters: Waiter[] = [];
+  private invocations = new Map<string, Pending>();
+  private progress = new Map<string, { change: CommandProgressChange; waiters: Waiter[] }>();
   private scheduled = false;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly store: Store,
     private readonly logger: Logger,
+    private readonly maxBatch = 1000,
   ) {}
 
   /** Queues an invocation change; resolves once it is written. */
   invocation(change: InvocationChange): Promise<void> {
-    this.invocations.push(change);
-    return this.schedule();
+    return new Promise<void>((resolve, reject) => {
+      const key = `${change.commandId}|${change.instanceId}`;
+      const queued = this.invocations.get(key);
+      if (queued === undefined) {
+        this.invocations.set(key, { change, waiters: [{ resolve, reject }] });
+      } else {
+        queued.change = merge(queued.change, change);
+        queued.waiters.push({ resolve, reject });
+      }
+      this.schedule();
+    });
   }
 
   /** Queues a command's progress (the latest per command wins); resolves once written. */
   commandProgress(change: CommandProgressChange): Promise<void> {
-    this.progress.set(change.commandId, change);
-    return this.schedule();
+    return new Promise<void>((resolve, reject) => {
+      const waiters = this.progress.get(change.commandId)?.waiters ?? [];
+      waiters.push({ resolve, reject });
+      this.progress.set(change.commandId, { change, waiters });
+      this.schedule();
+    });
   }
 
   /** Resolves when everything queued so far is written. */
   async drain(): Promise<void> {
-    while (this.scheduled || this.invocations.length > 0 || this.progress.size > 0) {
-      await this.schedule();
+    while (this.scheduled || this.invocations.size > 0 || this.progress.size > 0) {
+      await new Promise<void>((resolve) => {
+        this.schedule();
+        setImmediate(resolve);
+      });
+      await this.flushing;
     }
     await this.flushing;
   }
 
-  private schedule(): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+  private schedule(): void {
     if (!this.scheduled) {
       this.scheduled = true;
       // setImmediate: let the rest of this turn's changes join the batch.
@@ -53,25 +92,32 @@ export class WriteBuffer {
         this.flushing = this.flushing.then(() => this.flush());
       });
     }
-    return done;
   }
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    const invocations = this.invocations;
+    const batch: Pending[] = [];
+    for (const [key, pending] of this.invocations) {
+      if (batch.length >= this.maxBatch) {
+        break;
+      }
+      batch.push(pending);
+      this.invocations.delete(key);
+    }
     const progress = [...this.progress.values()];
-    const waiters = this.waiters;
-    this.invocations = [];
     this.progress = new Map();
-    this.waiters = [];
+    if (this.invocations.size > 0) {
+      this.schedule();
+    }
+    const waiters = [...batch.flatMap((pending) => pending.waiters), ...progress.flatMap((entry) => entry.waiters)];
     try {
       await this.store.transaction(async (store) => {
-        await store.applyInvocationChanges(invocations);
-        await store.updateCommandProgress(progress);
+        await store.applyInvocationChanges(batch.map((pending) => pending.change));
+        await store.updateCommandProgress(progress.map((entry) => entry.change));
       });
       waiters.forEach((waiter) => waiter.resolve());
     } catch (error) {
-      this.logger.error({ err: error, changes: invocations.length }, 'could not write dispatcher changes');
+      this.logger.error({ err: error, changes: batch.length }, 'could not write dispatcher changes');
       waiters.forEach((waiter) => waiter.reject(error));
     }
   }

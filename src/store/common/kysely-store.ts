@@ -2,7 +2,7 @@
  * The Store over Kysely. The queries are dialect-neutral; each backend folder supplies the
  * Kysely dialect, its migrations and its capabilities, and constructs this class.
  */
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AccessKey } from '../../domain/access-key.js';
 import type { Activation } from '../../domain/activation.js';
 import type { Command, CommandInvocation, PluginOutput } from '../../domain/command.js';
@@ -92,6 +92,37 @@ function pageLimit(limit: number) {
     throw new Error(`page limit must be a whole number from 1 to 10000; got ${limit}`);
   }
   return sql.lit(limit + 1);
+}
+
+/**
+ * Runs queries of one shape many times, compiling the shape once. The first query of a shape is
+ * compiled by Kysely; when its parameters are exactly the values given (so their order is
+ * known), later queries of that shape reuse its SQL with their own values. Otherwise each query
+ * is compiled anew.
+ */
+class CompiledOnce {
+  private readonly shapes = new Map<string, CompiledQuery | null>();
+
+  async run(
+    db: Kysely<Database> | Transaction<Database>,
+    shape: string,
+    values: readonly unknown[],
+    compile: () => CompiledQuery,
+  ): Promise<void> {
+    const known = this.shapes.get(shape);
+    if (known !== undefined && known !== null) {
+      await db.executeQuery({ ...known, parameters: values });
+      return;
+    }
+    const compiled = compile();
+    if (known === undefined) {
+      const sameOrder =
+        compiled.parameters.length === values.length &&
+        compiled.parameters.every((parameter, index) => parameter === values[index]);
+      this.shapes.set(shape, sameOrder ? compiled : null);
+    }
+    await db.executeQuery(compiled);
+  }
 }
 
 /** Command statuses that are not final. */
@@ -974,19 +1005,30 @@ export class KyselyStore implements Store {
     }
     await this.transaction(async (store) => {
       const db = (store as KyselyStore).db;
+      // Thousands of changes of a few shapes arrive at once (a fan-out): each shape is compiled
+      // once and run with each change's values.
+      const updates = new CompiledOnce();
+      const outputs = new CompiledOnce();
       for (const change of changes) {
-        await db
-          .updateTable('command_invocations')
-          .set({
-            status_details: change.statusDetails,
-            ...(change.dispatchedAt === undefined ? {} : { dispatched_at: change.dispatchedAt }),
-            ...(change.deliveredAt === undefined ? {} : { delivered_at: change.deliveredAt }),
-            ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
-            ...(change.plugins === undefined ? {} : { plugins: JSON.stringify(change.plugins) }),
-          })
-          .where('command_id', '=', change.commandId)
-          .where('instance_id', '=', change.instanceId)
-          .execute();
+        const set = {
+          status_details: change.statusDetails,
+          ...(change.dispatchedAt === undefined ? {} : { dispatched_at: change.dispatchedAt }),
+          ...(change.deliveredAt === undefined ? {} : { delivered_at: change.deliveredAt }),
+          ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
+          ...(change.plugins === undefined ? {} : { plugins: JSON.stringify(change.plugins) }),
+        };
+        await updates.run(
+          db,
+          Object.keys(set).join(','),
+          [...Object.values(set), change.commandId, change.instanceId],
+          () =>
+            db
+              .updateTable('command_invocations')
+              .set(set)
+              .where('command_id', '=', change.commandId)
+              .where('instance_id', '=', change.instanceId)
+              .compile(),
+        );
         for (const output of change.outputs ?? []) {
           const row = {
             command_id: change.commandId,
@@ -995,16 +1037,18 @@ export class KyselyStore implements Store {
             stdout: output.stdout,
             stderr: output.stderr,
           };
-          await db
-            .insertInto('invocation_outputs')
-            .values(row)
-            .onConflict((oc) =>
-              oc.columns(['command_id', 'instance_id', 'plugin_name']).doUpdateSet({
-                stdout: row.stdout,
-                stderr: row.stderr,
-              }),
-            )
-            .execute();
+          await outputs.run(db, 'output', [...Object.values(row), row.stdout, row.stderr], () =>
+            db
+              .insertInto('invocation_outputs')
+              .values(row)
+              .onConflict((oc) =>
+                oc.columns(['command_id', 'instance_id', 'plugin_name']).doUpdateSet({
+                  stdout: row.stdout,
+                  stderr: row.stderr,
+                }),
+              )
+              .compile(),
+          );
         }
       }
     });
