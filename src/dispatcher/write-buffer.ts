@@ -7,7 +7,8 @@
  * Two changes to the same invocation waiting in the queue are merged (its status only moves
  * forward, so the later one wins, keeping the times and results either carries). A transaction
  * takes at most `maxBatch` invocation changes, so that with thousands queued the first
- * deliveries go out after the first batch rather than after all of them.
+ * deliveries go out after the first batch rather than after all of them; a command's progress
+ * waits for the last batch holding changes of its invocations.
  */
 import type { Logger } from '../shared/logger.js';
 import type { CommandProgressChange, InvocationChange, Store } from '../store/store.js';
@@ -104,9 +105,15 @@ export class WriteBuffer {
       batch.push(pending);
       this.invocations.delete(key);
     }
-    const progress = [...this.progress.values()];
-    this.progress = new Map();
-    if (this.invocations.size > 0) {
+    // A command's progress is written with (or after) the last of its queued invocation
+    // changes, never before them: a reader must not see a command finished whose results are
+    // not yet stored.
+    const unwritten = new Set([...this.invocations.values()].map((pending) => pending.change.commandId));
+    const progress = [...this.progress.values()].filter((entry) => !unwritten.has(entry.change.commandId));
+    for (const entry of progress) {
+      this.progress.delete(entry.change.commandId);
+    }
+    if (this.invocations.size > 0 || this.progress.size > 0) {
       this.schedule();
     }
     const waiters = [...batch.flatMap((pending) => pending.waiters), ...progress.flatMap((entry) => entry.waiters)];
