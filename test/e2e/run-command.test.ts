@@ -197,6 +197,54 @@ describe('Run Command on three real agents', () => {
     expect(shown.StandardOutputContent.trim()).toBe('from-the-cli');
   });
 
+  it('runs by resource group through the SDK, and by tag and by ids through the AWS CLI', async () => {
+    const { Command: byGroup } = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        Targets: [{ Key: 'resource-groups:Name', Values: ['development'] }],
+        Parameters: { commands: ['echo group'] },
+      }),
+    );
+    expect(byGroup?.TargetCount).toBe(1);
+    expect((await waitForCommand(byGroup!.CommandId!)).Status).toBe('Success');
+
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PAGER: '',
+    };
+    const common = ['--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json'];
+    const send = async (...selector: string[]) =>
+      (
+        JSON.parse(
+          (
+            await run(
+              '/usr/bin/aws',
+              [
+                'ssm',
+                'send-command',
+                '--document-name',
+                'AWS-RunShellScript',
+                ...selector,
+                '--parameters',
+                'commands=["echo cli"]',
+                ...common,
+              ],
+              { env },
+            )
+          ).stdout,
+        ) as { Command: { CommandId: string; TargetCount: number } }
+      ).Command;
+    const byTag = await send('--targets', 'Key=tag:Env,Values=prod');
+    const byIds = await send('--instance-ids', dev);
+    expect([byTag.TargetCount, byIds.TargetCount]).toEqual([2, 1]);
+    expect((await waitForCommand(byTag.CommandId)).Status).toBe('Success');
+    expect((await waitForCommand(byIds.CommandId)).Status).toBe('Success');
+  });
+
   it('never runs two invocations at once with MaxConcurrency 1', async () => {
     const log = join(scratch, 'concurrency.log');
     const { Command: sent } = await ssm.send(
