@@ -4,7 +4,15 @@
  * the server keeps serving well-behaved agents.
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { CreateActivationCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import {
+  AddTagsToResourceCommand,
+  CreateActivationCommand,
+  DeleteActivationCommand,
+  DescribeActivationsCommand,
+  DescribeInstanceInformationCommand,
+  ListTagsForResourceCommand,
+  RemoveTagsFromResourceCommand,
+} from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -85,6 +93,7 @@ describe('the agent gateway', () => {
 
   async function register(
     code = activation.code,
+    activationId = activation.id,
   ): Promise<{ status: number; body: Record<string, string>; node?: Node }> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const response = await fetch(new URL(REGISTER_PATH, server.url), {
@@ -92,7 +101,7 @@ describe('the agent gateway', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         protocol: 1,
-        activationId: activation.id,
+        activationId,
         activationCode: code,
         publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
         facts: FACTS,
@@ -114,7 +123,7 @@ describe('the agent gateway', () => {
     server = await startServerProcess();
     const created = await server
       .client()
-      .send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 20 }));
+      .send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 30 }));
     activation = { id: created.ActivationId!, code: created.ActivationCode! };
   });
 
@@ -129,6 +138,65 @@ describe('the agent gateway', () => {
     const wrong = await register('WRONGCODE00000000000');
     expect(wrong.status).toBe(403);
     expect(wrong.body.error).toBe('InvalidActivation');
+  });
+
+  it('refuses registration through an exhausted, a deleted or an expired activation', async () => {
+    const ssm = server.client();
+    const single = await ssm.send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 1 }));
+    expect((await register(single.ActivationCode, single.ActivationId)).status).toBe(200);
+    const exhausted = await register(single.ActivationCode, single.ActivationId);
+    expect(exhausted).toMatchObject({ status: 403, body: { error: 'InvalidActivation' } });
+    expect(exhausted.body.message).toContain('registration limit');
+    const described = await ssm.send(
+      new DescribeActivationsCommand({
+        Filters: [{ FilterKey: 'ActivationIds', FilterValues: [single.ActivationId!] }],
+      }),
+    );
+    expect(described.ActivationList?.[0]).toMatchObject({ RegistrationsCount: 1, RegistrationLimit: 1 });
+
+    const removed = await ssm.send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 5 }));
+    await ssm.send(new DeleteActivationCommand({ ActivationId: removed.ActivationId }));
+    const deleted = await register(removed.ActivationCode, removed.ActivationId);
+    expect(deleted).toMatchObject({ status: 403, body: { error: 'InvalidActivation' } });
+    expect(deleted.body.message).toContain('deleted');
+
+    const shortLived = await ssm.send(
+      new CreateActivationCommand({ IamRole: 'MadoNode', ExpirationDate: new Date(Date.now() + 1500) }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1600));
+    const expired = await register(shortLived.ActivationCode, shortLived.ActivationId);
+    expect(expired).toMatchObject({ status: 403, body: { error: 'InvalidActivation' } });
+    expect(expired.body.message).toContain('expired');
+  });
+
+  it('tags and untags a managed node, and refuses unknown nodes', async () => {
+    const ssm = server.client();
+    const { node } = await register();
+    await ssm.send(
+      new AddTagsToResourceCommand({
+        ResourceType: 'ManagedInstance',
+        ResourceId: node!.nodeId,
+        Tags: [{ Key: 'Env', Value: 'prod' }],
+      }),
+    );
+    const tags = await ssm.send(
+      new ListTagsForResourceCommand({ ResourceType: 'ManagedInstance', ResourceId: node!.nodeId }),
+    );
+    expect(tags.TagList).toEqual([{ Key: 'Env', Value: 'prod' }]);
+    await ssm.send(
+      new RemoveTagsFromResourceCommand({
+        ResourceType: 'ManagedInstance',
+        ResourceId: node!.nodeId,
+        TagKeys: ['Env'],
+      }),
+    );
+    expect(
+      (await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'ManagedInstance', ResourceId: node!.nodeId })))
+        .TagList,
+    ).toEqual([]);
+    await expect(
+      ssm.send(new ListTagsForResourceCommand({ ResourceType: 'ManagedInstance', ResourceId: 'mi-0123456789abcdef0' })),
+    ).rejects.toMatchObject({ name: 'InvalidResourceId' });
   });
 
   it('refuses a malformed registration request with the field at fault', async () => {
