@@ -125,6 +125,9 @@ class CompiledOnce {
   }
 }
 
+/** Below this many matches a name prefix is answered from the name index. */
+const NARROW_PREFIX_MATCHES = 200;
+
 /** Command statuses that are not final. */
 const UNFINISHED_COMMAND_STATUSES = ['Pending', 'InProgress', 'Cancelling'];
 
@@ -212,14 +215,20 @@ export class KyselyStore implements Store {
         return { items: [] };
       }
       const prefixes = query.namePrefixes;
-      // A range on `name` lets the planner use the name index for narrow prefixes; substr()
-      // keeps the match exact whatever the collation (names may contain `_`, a LIKE wildcard).
+      // Two ways to answer, and the planner cannot tell which is faster because the page is
+      // small: for a narrow prefix, a range on the name index finds the few matches at once;
+      // for a broad one, walking the creation index and stopping after one page is faster
+      // than sorting every match. Count the matches (up to a bound, on the index) to choose.
+      const narrow = (await this.countNamesWithPrefixes(prefixes, NARROW_PREFIX_MATCHES)) < NARROW_PREFIX_MATCHES;
       select = select.where((eb) =>
         eb.or(
           prefixes.map((prefix) => {
+            // substr() keeps the match exact whatever the collation (`_` is a LIKE wildcard).
             const exact = eb(eb.fn('substr', ['name', eb.val(1), eb.val(prefix.length)]), '=', prefix);
             const upper = prefixUpperBound(prefix);
-            return upper === undefined ? exact : eb.and([eb('name', '>=', prefix), eb('name', '<', upper), exact]);
+            return !narrow || upper === undefined
+              ? exact
+              : eb.and([eb('name', '>=', prefix), eb('name', '<', upper), exact]);
           }),
         ),
       );
@@ -233,6 +242,34 @@ export class KyselyStore implements Store {
     }
     const rows = await select.orderBy('created_at').orderBy('window_id').limit(pageLimit(query.limit)).execute();
     return toPage(rows, query.limit, rowToWindow, (row) => [Number(row.created_at), row.window_id]);
+  }
+
+  /** How many windows have a name starting with one of `prefixes`, counting at most `bound`. */
+  private async countNamesWithPrefixes(prefixes: readonly string[], bound: number): Promise<number> {
+    let total = 0;
+    for (const prefix of prefixes) {
+      const upper = prefixUpperBound(prefix);
+      if (upper === undefined) {
+        return bound;
+      }
+      const row = await this.db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('windows')
+            .select('window_id')
+            .where('name', '>=', prefix)
+            .where('name', '<', upper)
+            .limit(sql.lit(bound))
+            .as('matches'),
+        )
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      total += Number(row.n);
+      if (total >= bound) {
+        return bound;
+      }
+    }
+    return total;
   }
 
   async listAllWindows(): Promise<MaintenanceWindow[]> {
