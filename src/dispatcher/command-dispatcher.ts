@@ -176,7 +176,7 @@ export class CommandDispatcher {
         // Never reached the agent: nothing to stop.
         void this.remove(run, state, 'Cancelled', now);
       } else {
-        void this.transition(run, state, 'Cancelling', now, { statusDetails: 'Cancelling' });
+        void this.transition(run, state, 'Cancelling', { statusDetails: 'Cancelling' });
         state.cancellingSince = now;
         this.link?.send(instanceId, { type: 'cancel', commandId });
       }
@@ -227,7 +227,7 @@ export class CommandDispatcher {
     }
     const now = this.clock.now().getTime();
     state.deliveredAt = now;
-    void this.transition(run, state, 'InProgress', now, { statusDetails: 'InProgress', deliveredAt: now });
+    void this.transition(run, state, 'InProgress', { statusDetails: 'InProgress', deliveredAt: now });
     this.afterChange(run);
   }
 
@@ -401,12 +401,11 @@ export class CommandDispatcher {
     this.link?.send(instanceId, run.deliverFrame);
   }
 
-  /** Moves an invocation to a new non-terminal status. */
+  /** Moves an invocation to a new status (counts updated) and queues the write. */
   private transition(
     run: CommandRun,
     state: InvocationState,
     details: InvocationDetails,
-    _now: number,
     change: Omit<InvocationChange, 'commandId' | 'instanceId'>,
   ): Promise<void> {
     this.count(run, state.details, -1);
@@ -431,7 +430,7 @@ export class CommandDispatcher {
     now: number,
     extra: Omit<InvocationChange, 'commandId' | 'instanceId' | 'statusDetails' | 'endedAt'> = {},
   ): Promise<void> {
-    const written = this.transition(run, state, details, now, { statusDetails: details, endedAt: now, ...extra });
+    const written = this.transition(run, state, details, { statusDetails: details, endedAt: now, ...extra });
     run.inFlight.delete(state.instanceId);
     this.byNode.get(state.instanceId)?.delete(run.command.commandId);
     this.events.emit('invocationEnded', run.command.commandId, state.instanceId, details, countsAsError(details));

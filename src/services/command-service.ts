@@ -260,18 +260,21 @@ export class CommandService {
     if (duplicate !== undefined) {
       throw new ValidationError(`Instance ${duplicate} is listed twice.`, { code: 'DuplicateInstanceId' });
     }
-    const active = new Map((await this.ctx.store.listActiveNodes()).map((entry) => [entry.node.instanceId, entry]));
-    return instanceIds.map((instanceId) => {
-      const entry = active.get(instanceId);
-      if (entry === undefined) {
+    // At most 50 ids: read just those nodes rather than the whole fleet.
+    const entries: NodeWithTags[] = [];
+    for (const instanceId of instanceIds) {
+      const node = await this.ctx.store.getManagedNode(instanceId);
+      if (node === undefined || node.deregisteredAt !== undefined) {
         throw new NotFoundError(
           'Instance',
           instanceId,
           `Instances [[${instanceId}]] not in a valid state for account ${this.ctx.accountId}: not registered, or deregistered.`,
         );
       }
-      return entry;
-    });
+      const tags = await this.ctx.store.getTags('ManagedInstance', instanceId);
+      entries.push({ node, tags: new Map(tags.map((tag) => [tag.Key, tag.Value])) });
+    }
+    return entries;
   }
 
   private runsOn(platformTypes: readonly string[], entry: NodeWithTags): boolean {
