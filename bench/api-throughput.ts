@@ -34,9 +34,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -52,7 +51,7 @@ import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { fmt, loadAverageText, machineLine, median } from './support/figures.js';
 import { ADMIN, checkBuiltServer, REGION, startMado, type ServerHandle } from './support/mado-server.js';
-import { wholeNumberOption } from './support/options.js';
+import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
 import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
 
@@ -83,35 +82,28 @@ const USAGE = `Usage: npm run bench:api -- [--rounds 5] [--seconds 10] [--warmup
                           [--windows 10000] [--pool-per-connection 500] [--profile-server] [--per-operation]`;
 
 function parseOptions(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      windows: { type: 'string', default: '10000' },
-      rounds: { type: 'string', default: '5' },
-      seconds: { type: 'string', default: '10' },
-      'warmup-seconds': { type: 'string', default: '5' },
-      connections: { type: 'string', default: '32' },
-      'pool-per-connection': { type: 'string', default: '500' },
-      'profile-server': { type: 'boolean', default: false },
-      'per-operation': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+  const args = parseBenchArgs(
+    argv,
+    {
+      windows: '10000',
+      rounds: '5',
+      seconds: '10',
+      'warmup-seconds': '5',
+      connections: '32',
+      'pool-per-connection': '500',
     },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const whole = (name: string, text: string, min: number, max: number): number =>
-    wholeNumberOption(name, text, min, max, USAGE);
+    ['per-operation'],
+    USAGE,
+  );
   return {
-    windows: whole('windows', values.windows, 20, 100_000),
-    rounds: whole('rounds', values.rounds, 1, 20),
-    seconds: whole('seconds', values.seconds, 1, 60),
-    warmupSeconds: whole('warmup-seconds', values['warmup-seconds'], 0, 60),
-    connections: whole('connections', values.connections, 1, 256),
-    poolPerConnection: whole('pool-per-connection', values['pool-per-connection'], 1, 5000),
-    profileServer: values['profile-server'],
-    perOperation: values['per-operation'],
+    windows: args.whole('windows', 20, 100_000),
+    rounds: args.whole('rounds', 1, 20),
+    seconds: args.whole('seconds', 1, 60),
+    warmupSeconds: args.whole('warmup-seconds', 0, 60),
+    connections: args.whole('connections', 1, 256),
+    poolPerConnection: args.whole('pool-per-connection', 1, 5000),
+    profileServer: args.flag('profile-server'),
+    perOperation: args.flag('per-operation'),
   };
 }
 
@@ -877,6 +869,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main();
-}
+await runWhenMain(import.meta.url, main);

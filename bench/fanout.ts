@@ -44,9 +44,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+
 import {
   CreateActivationCommand,
   ListCommandInvocationsCommand,
@@ -66,7 +65,7 @@ import {
 import { fmt, loadAverageText, machineLine, median, percentileOfSorted, preciseNowMs } from './support/figures.js';
 import { checkBuiltServer, REPO_ROOT, ssmClient, startMado, type ServerHandle } from './support/mado-server.js';
 import { megabytes, openFilesLimits, readCpuSeconds, readMemory } from './support/process-stats.js';
-import { wholeNumberOption } from './support/options.js';
+import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
 import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
 
@@ -108,34 +107,28 @@ const USAGE = `Usage: npm run bench:fanout -- [--agents 10000] [--baseline 1000]
                              [--handshakes-in-flight 200] [--round-timeout-seconds 120] [--profile-server]`;
 
 function parseOptions(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      agents: { type: 'string', default: String(GOAL_AGENTS) },
-      baseline: { type: 'string', default: '1000' },
-      rounds: { type: 'string', default: '5' },
-      generators: { type: 'string', default: '1' },
-      'handshakes-in-flight': { type: 'string', default: '200' },
-      'round-timeout-seconds': { type: 'string', default: '120' },
-      'profile-server': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
+  const args = parseBenchArgs(
+    argv,
+    {
+      agents: String(GOAL_AGENTS),
+      baseline: '1000',
+      rounds: '5',
+      generators: '1',
+      'handshakes-in-flight': '200',
+      'round-timeout-seconds': '120',
     },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const whole = (name: string, text: string, min: number, max: number): number =>
-    wholeNumberOption(name, text, min, max, USAGE);
-  const agents = whole('agents', values.agents, 1, 50_000);
+    [],
+    USAGE,
+  );
+  const agents = args.whole('agents', 1, 50_000);
   return {
     agents,
-    baseline: whole('baseline', values.baseline, 0, agents - 1),
-    rounds: whole('rounds', values.rounds, 1, 20),
-    generators: whole('generators', values.generators, 1, 2),
-    handshakesInFlight: whole('handshakes-in-flight', values['handshakes-in-flight'], 1, 1000),
-    roundTimeoutSeconds: whole('round-timeout-seconds', values['round-timeout-seconds'], 5, 600),
-    profileServer: values['profile-server'],
+    baseline: args.whole('baseline', 0, agents - 1),
+    rounds: args.whole('rounds', 1, 20),
+    generators: args.whole('generators', 1, 2),
+    handshakesInFlight: args.whole('handshakes-in-flight', 1, 1000),
+    roundTimeoutSeconds: args.whole('round-timeout-seconds', 5, 600),
+    profileServer: args.flag('profile-server'),
   };
 }
 
@@ -827,6 +820,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main();
-}
+await runWhenMain(import.meta.url, main);

@@ -32,9 +32,8 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   CreateActivationCommand,
   DescribeInstanceInformationCommand,
@@ -53,7 +52,7 @@ import {
   startMado,
   type ServerHandle,
 } from './support/mado-server.js';
-import { wholeNumberOption } from './support/options.js';
+import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
 import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
 
@@ -83,25 +82,11 @@ interface BenchOptions {
 const USAGE = 'Usage: npm run bench:roundtrip -- [--iterations 100] [--warmup 5] [--profile-server]';
 
 function parseOptions(argv: readonly string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      iterations: { type: 'string', default: '100' },
-      warmup: { type: 'string', default: '5' },
-      'profile-server': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const whole = (name: string, text: string, min: number, max: number): number =>
-    wholeNumberOption(name, text, min, max, USAGE);
+  const args = parseBenchArgs(argv, { iterations: '100', warmup: '5' }, [], USAGE);
   return {
-    iterations: whole('iterations', values.iterations, 1, 2000),
-    warmup: whole('warmup', values.warmup, 0, 100),
-    profileServer: values['profile-server'],
+    iterations: args.whole('iterations', 1, 2000),
+    warmup: args.whole('warmup', 0, 100),
+    profileServer: args.flag('profile-server'),
   };
 }
 
@@ -452,6 +437,4 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  process.exitCode = await main();
-}
+await runWhenMain(import.meta.url, main);
