@@ -61,6 +61,20 @@ export default tseslint.config(
               'services/ sees domain, store (the interface) and shared.',
             ),
             zone(
+              './src/scheduler',
+              [
+                './src/api/**',
+                './src/server/**',
+                './src/cli/**',
+                './src/dispatcher/**',
+                './src/agent/**',
+                './src/store/sqlite/**',
+                './src/store/postgres/**',
+                './src/store/common/**',
+              ],
+              'scheduler/ sees domain, shared, the store interface and services; it hears the dispatcher through an interface.',
+            ),
+            zone(
               './src/api',
               [
                 './src/server/**',

@@ -29,6 +29,10 @@ export interface ServerConfig {
   readonly agentHeartbeatMs: number;
   /** Output kept per stream per step of an invocation. */
   readonly outputCapBytes: number;
+  /** Window executions and commands are kept this long after they end (spec §6.11). */
+  readonly historyRetentionMs: number;
+  /** Window executions IN_PROGRESS at once; more wait as PENDING (spec §6.10). */
+  readonly maxConcurrentExecutions: number;
 }
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
@@ -117,6 +121,14 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       'MADO_OUTPUT_CAP_BYTES',
       24_000,
       64 * 1024 * 1024,
+    ),
+    historyRetentionMs:
+      integer(env.MADO_HISTORY_RETENTION_DAYS ?? '30', 'MADO_HISTORY_RETENTION_DAYS', 1, 3650) * 24 * 60 * 60 * 1000,
+    maxConcurrentExecutions: integer(
+      env.MADO_MAX_CONCURRENT_EXECUTIONS ?? '5',
+      'MADO_MAX_CONCURRENT_EXECUTIONS',
+      1,
+      1000,
     ),
   });
 }

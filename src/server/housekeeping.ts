@@ -1,6 +1,7 @@
 /**
- * Periodic store housekeeping: forget expired idempotency records and refresh the planner's
- * statistics, once at start and then every `intervalMs`. Stops when `signal` aborts.
+ * Periodic store housekeeping, once at start and then every `intervalMs`: prune the history
+ * (window executions and commands ended more than `historyRetentionMs` ago), forget expired
+ * idempotency records and refresh the planner's statistics. Stops when `signal` aborts.
  */
 import { IDEMPOTENCY_RETENTION_MS } from '../services/idempotency.js';
 import type { Clock } from '../shared/clock.js';
@@ -14,11 +15,17 @@ export async function runHousekeeping(
   clock: Clock,
   logger: Logger,
   signal: AbortSignal,
+  historyRetentionMs: number,
   intervalMs = HOUSEKEEPING_INTERVAL_MS,
 ): Promise<void> {
   while (!signal.aborted) {
     try {
-      await store.maintain(clock.now().getTime() - IDEMPOTENCY_RETENTION_MS);
+      const now = clock.now().getTime();
+      const pruned = await store.pruneHistory(now - historyRetentionMs);
+      if (pruned.windowExecutions > 0 || pruned.commands > 0) {
+        logger.info(pruned, 'pruned history older than the retention period');
+      }
+      await store.maintain(now - IDEMPOTENCY_RETENTION_MS);
     } catch (error) {
       logger.error({ err: error }, 'store housekeeping failed; retrying at the next interval');
     }

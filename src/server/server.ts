@@ -11,6 +11,7 @@ import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
 import type { Services } from '../api/operation.js';
 import { AGENT_VERSION } from '../agent/version.js';
+import type { InvocationDetails } from '../domain/command.js';
 import { AgentGateway, DEFAULT_GATEWAY_OPTIONS } from '../dispatcher/agent-gateway.js';
 import { CommandDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../dispatcher/command-dispatcher.js';
 import { AccessKeyService, KeyRing, type BootstrapOutcome } from '../services/access-key-service.js';
@@ -18,6 +19,7 @@ import { ActivationService } from '../services/activation-service.js';
 import { BuiltinDocumentCatalog } from '../services/builtin-document-catalog.js';
 import { CommandService } from '../services/command-service.js';
 import type { DispatchNotifier } from '../services/dispatch-notifier.js';
+import { NO_ENGINE, type EngineNotifier } from '../services/engine-notifier.js';
 import type { DocumentCatalog } from '../services/document-catalog.js';
 import { ManagedNodeService } from '../services/managed-node-service.js';
 import { ResourceGroupService } from '../services/resource-group-service.js';
@@ -28,6 +30,8 @@ import { WindowHistoryService } from '../services/window-history-service.js';
 import { WindowScheduleService } from '../services/window-schedule-service.js';
 import { WindowTargetService } from '../services/window-target-service.js';
 import { WindowTaskService } from '../services/window-task-service.js';
+import { WindowScheduler } from '../scheduler/window-scheduler.js';
+import { DEFAULT_RUNNER_OPTIONS, WindowRunner } from '../scheduler/window-runner.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -49,11 +53,35 @@ export interface ServiceWiring {
   readonly documents: DocumentCatalog;
   readonly notifier: DispatchNotifier;
   readonly onlineThresholdMs: number;
+  /** The window engine, told of window changes and cancels (none for tools that only read). */
+  readonly engine?: EngineNotifier;
+}
+
+/** Forwards engine notifications to the engine once it exists (it needs the services first). */
+class EngineRelay implements EngineNotifier {
+  private target: EngineNotifier = NO_ENGINE;
+
+  connect(target: EngineNotifier): void {
+    this.target = target;
+  }
+
+  windowChanged(windowId: string): void {
+    this.target.windowChanged(windowId);
+  }
+
+  windowDeleted(windowId: string): void {
+    this.target.windowDeleted(windowId);
+  }
+
+  executionCancelRequested(windowExecutionId: string): void {
+    this.target.executionCancelRequested(windowExecutionId);
+  }
 }
 
 /** Builds every service over one store. */
 export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: ServiceWiring): Services {
-  const windows = new MaintenanceWindowService(ctx);
+  const engine = wiring.engine ?? NO_ENGINE;
+  const windows = new MaintenanceWindowService(ctx, engine);
   const nodes = new ManagedNodeService(
     ctx,
     { onlineThresholdMs: wiring.onlineThresholdMs, latestAgentVersion: () => AGENT_VERSION },
@@ -68,7 +96,7 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     windows,
     targets: new WindowTargetService(ctx, windows),
     tasks: new WindowTaskService(ctx, windows),
-    history: new WindowHistoryService(ctx),
+    history: new WindowHistoryService(ctx, engine),
     schedules: new WindowScheduleService(ctx),
     tags,
     accessKeys: new AccessKeyService(ctx, keyRing),
@@ -123,10 +151,36 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     ...DEFAULT_DISPATCHER_OPTIONS,
     outputCapBytes: config.outputCapBytes,
   });
+  const engine = new EngineRelay();
   const services = buildServices(ctx, keyRing, {
     documents: new BuiltinDocumentCatalog(),
     notifier: dispatcher,
     onlineThresholdMs: 2 * config.agentHeartbeatMs,
+    engine,
+  });
+  const runner = new WindowRunner(
+    store,
+    clock,
+    logger.child({ component: 'runner' }),
+    services.commands,
+    {
+      onInvocationEnded: (listener) =>
+        dispatcher.events.on('invocationEnded', (commandId: string, _instanceId: string, details: InvocationDetails) =>
+          listener(commandId, details),
+        ),
+    },
+    {
+      ...DEFAULT_RUNNER_OPTIONS,
+      maxConcurrentRuns: config.maxConcurrentExecutions,
+      accountId: config.accountId,
+      region: config.defaultRegion,
+    },
+  );
+  const scheduler = new WindowScheduler(store, clock, logger.child({ component: 'scheduler' }), runner);
+  engine.connect({
+    windowChanged: (windowId) => scheduler.windowChanged(windowId),
+    windowDeleted: (windowId) => scheduler.windowDeleted(windowId),
+    executionCancelRequested: (windowExecutionId) => runner.cancelRequested(windowExecutionId),
   });
   const bootstrap = await services.accessKeys.bootstrap(config.adminKey);
   const tokenKey = await store.putSettingIfAbsent('page-token-key', randomBytes(32).toString('base64'));
@@ -157,6 +211,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   gateway.attach(app.server);
   await dispatcher.start(gateway);
+  await runner.start();
+  await scheduler.start();
   app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
     // Only framework-level failures land here (e.g. a body over the size limit); API errors
     // are answered by ApiHandler itself.
@@ -170,7 +226,13 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   await app.listen({ host: config.host, port: config.port });
   const stopping = new AbortController();
-  const housekeeping = runHousekeeping(store, clock, logger.child({ component: 'housekeeping' }), stopping.signal);
+  const housekeeping = runHousekeeping(
+    store,
+    clock,
+    logger.child({ component: 'housekeeping' }),
+    stopping.signal,
+    config.historyRetentionMs,
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -181,6 +243,8 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     store,
     close: async () => {
       stopping.abort();
+      await scheduler.stop();
+      await runner.stop();
       await gateway.close();
       await dispatcher.stop();
       await app.close();

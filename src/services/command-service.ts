@@ -46,6 +46,12 @@ export interface SendCommandRequest {
   readonly alarmConfiguration?: AlarmConfiguration;
 }
 
+/** A validated command and its invocations, not yet stored. */
+export interface PreparedCommand {
+  readonly command: Command;
+  readonly invocations: readonly CommandInvocation[];
+}
+
 /** An invocation with what GetCommandInvocation shows of one step. */
 export interface InvocationDetail {
   readonly command: Command;
@@ -69,6 +75,19 @@ export class CommandService {
    *   (InvalidDocument, InvalidInstanceId).
    */
   async send(request: SendCommandRequest): Promise<Command> {
+    const prepared = await this.prepare(request);
+    await this.ctx.store.insertCommand(prepared.command, prepared.invocations);
+    this.notifier.commandCreated(prepared.command.commandId);
+    return prepared.command;
+  }
+
+  /**
+   * Validates a request and builds the command with its invocations, storing nothing: for
+   * callers that store it together with records of their own (the window engine), then call
+   * `dispatch`.
+   * @throws as `send`.
+   */
+  async prepare(request: SendCommandRequest): Promise<PreparedCommand> {
     const now = this.ctx.clock.now().getTime();
     const byIds = request.instanceIds !== undefined && request.instanceIds.length > 0;
     const byTargets = request.targets !== undefined && request.targets.length > 0;
@@ -143,9 +162,12 @@ export class CommandService {
       targetCount: nodes.length,
       cancelRequested: false,
     };
-    await this.ctx.store.insertCommand(command, invocations);
+    return { command, invocations };
+  }
+
+  /** Hands a stored command to the dispatcher. */
+  dispatch(commandId: string): void {
     this.notifier.commandCreated(commandId);
-    return command;
   }
 
   /**

@@ -16,6 +16,7 @@ import { validateNewTags, type Tag } from '../domain/tags.js';
 import { newWindowId } from '../shared/ids.js';
 import type { Cursor, Page, Store } from '../store/store.js';
 import { once } from './idempotency.js';
+import { NO_ENGINE, type EngineNotifier } from './engine-notifier.js';
 import type { ServiceContext } from './service-context.js';
 
 /** A window as read: the stored record and its computed next start. */
@@ -64,7 +65,10 @@ class NextRunCache {
 export class MaintenanceWindowService {
   private readonly nextRuns = new NextRunCache();
 
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly engine: EngineNotifier = NO_ENGINE,
+  ) {}
 
   /**
    * Creates an enabled window.
@@ -75,7 +79,7 @@ export class MaintenanceWindowService {
     const now = this.ctx.clock.now();
     const normalised = normaliseWindowSettings({ ...settings, enabled: true }, now);
     validateNewTags(tags);
-    return this.ctx.store.transaction((store) =>
+    const windowId = await this.ctx.store.transaction((store) =>
       once(
         store,
         clientToken === undefined
@@ -103,6 +107,8 @@ export class MaintenanceWindowService {
         },
       ),
     );
+    this.engine.windowChanged(windowId);
+    return windowId;
   }
 
   /**
@@ -111,7 +117,7 @@ export class MaintenanceWindowService {
    */
   async update(windowId: string, patch: WindowPatch, replace: boolean): Promise<MaintenanceWindow> {
     const now = this.ctx.clock.now();
-    return this.ctx.store.transaction(async (store) => {
+    const updated = await this.ctx.store.transaction(async (store) => {
       const current = await store.getWindow(windowId);
       if (current === undefined) {
         throw this.missing(windowId);
@@ -127,6 +133,8 @@ export class MaintenanceWindowService {
       await store.updateWindow(updated);
       return updated;
     });
+    this.engine.windowChanged(windowId);
+    return updated;
   }
 
   /** @throws NotFoundError */
@@ -140,7 +148,19 @@ export class MaintenanceWindowService {
 
   /** Deletes the window, its targets, tasks and tags. Idempotent: an unknown id is not an error. */
   async delete(windowId: string): Promise<void> {
-    await this.ctx.store.deleteWindow(windowId);
+    const existed = await this.ctx.store.transaction(async (store) => {
+      // A running execution is cancelled as by CancelMaintenanceWindowExecution (spec §6.8);
+      // recorded here so that a restarted engine still does it.
+      for (const execution of await store.listUnfinishedWindowExecutions()) {
+        if (execution.windowId === windowId) {
+          await store.updateWindowExecution({ windowExecutionId: execution.windowExecutionId, cancelRequested: true });
+        }
+      }
+      return store.deleteWindow(windowId);
+    });
+    if (existed) {
+      this.engine.windowDeleted(windowId);
+    }
   }
 
   async describe(query: DescribeWindowsQuery): Promise<Page<WindowView>> {

@@ -4,11 +4,44 @@
  */
 import { NotFoundError } from '../domain/errors.js';
 import type { TaskExecution, TaskInvocation, WindowExecution } from '../domain/window-execution.js';
+import { DETAILS, isTerminalExecutionStatus } from '../domain/window-run.js';
 import type { Page, TaskExecutionQuery, TaskInvocationQuery, WindowExecutionQuery } from '../store/store.js';
+import { NO_ENGINE, type EngineNotifier } from './engine-notifier.js';
 import type { ServiceContext } from './service-context.js';
 
 export class WindowHistoryService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly engine: EngineNotifier = NO_ENGINE,
+  ) {}
+
+  /**
+   * CancelMaintenanceWindowExecution (spec §5.21, §6.8): records the request; the engine stops
+   * starting tasks, cancels running invocations and ends the execution CANCELLED. An execution
+   * already terminal is left as it is.
+   * @throws NotFoundError
+   */
+  async cancel(windowExecutionId: string): Promise<void> {
+    const requested = await this.ctx.store.transaction(async (store) => {
+      const execution = await store.getWindowExecution(windowExecutionId);
+      if (execution === undefined) {
+        throw missingExecution(windowExecutionId);
+      }
+      if (isTerminalExecutionStatus(execution.status) || execution.cancelRequested === true) {
+        return false;
+      }
+      await store.updateWindowExecution({
+        windowExecutionId,
+        cancelRequested: true,
+        status: 'CANCELLING',
+        statusDetails: DETAILS.cancelling,
+      });
+      return true;
+    });
+    if (requested) {
+      this.engine.executionCancelRequested(windowExecutionId);
+    }
+  }
 
   /** Newest first. An unknown window simply has no executions (spec §5.15). */
   async describeExecutions(query: WindowExecutionQuery): Promise<Page<WindowExecution>> {
@@ -68,12 +101,16 @@ export class WindowHistoryService {
   private async requireExecution(windowExecutionId: string): Promise<WindowExecution> {
     const execution = await this.ctx.store.getWindowExecution(windowExecutionId);
     if (execution === undefined) {
-      throw new NotFoundError(
-        'WindowExecution',
-        windowExecutionId,
-        `Maintenance window execution ${windowExecutionId} does not exist.`,
-      );
+      throw missingExecution(windowExecutionId);
     }
     return execution;
   }
+}
+
+function missingExecution(windowExecutionId: string): NotFoundError {
+  return new NotFoundError(
+    'WindowExecution',
+    windowExecutionId,
+    `Maintenance window execution ${windowExecutionId} does not exist.`,
+  );
 }

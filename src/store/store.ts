@@ -23,9 +23,11 @@ import type {
 } from '../domain/command.js';
 import type { ManagedNode, NodeFacts } from '../domain/managed-node.js';
 import type { ResourceGroup } from '../domain/resource-group.js';
-import type { MaintenanceWindow, WindowTarget, WindowTask } from '../domain/maintenance-window.js';
+import type { MaintenanceWindow, TaskParameters, WindowTarget, WindowTask } from '../domain/maintenance-window.js';
 import type { Tag, TaggableResourceType } from '../domain/tags.js';
 import type {
+  RunPlan,
+  RunTarget,
   TaskExecution,
   TaskInvocation,
   WindowExecution,
@@ -141,6 +143,33 @@ export interface CommandProgressChange {
   readonly cancelRequested: boolean;
 }
 
+export interface WindowExecutionChange {
+  readonly windowExecutionId: string;
+  readonly status?: WindowExecutionStatus;
+  readonly statusDetails?: string;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly cancelRequested?: boolean;
+  readonly plan?: RunPlan;
+}
+
+export interface TaskExecutionChange {
+  readonly taskExecutionId: string;
+  readonly status?: WindowExecutionStatus;
+  readonly statusDetails?: string;
+  readonly endedAt?: number;
+  readonly endedInsideWindow?: boolean;
+  readonly taskParameters?: TaskParameters;
+  readonly runTargets?: readonly RunTarget[];
+}
+
+export interface TaskInvocationChange {
+  readonly invocationId: string;
+  readonly status: WindowExecutionStatus;
+  readonly statusDetails?: string;
+  readonly endedAt?: number;
+}
+
 /** A remembered idempotent request: what it was and what it answered. */
 export interface IdempotencyRecord {
   readonly scope: string;
@@ -189,17 +218,32 @@ export interface Store {
   countWindowTasks(windowId: string): Promise<number>;
 
   // History
-  insertWindowExecution(execution: WindowExecution): Promise<void>;
+  /**
+   * Inserts the execution unless the window already has one for the same due time (the store's
+   * unique key is what makes a double start impossible). @returns whether it was inserted.
+   */
+  insertWindowExecution(execution: WindowExecution): Promise<boolean>;
+  updateWindowExecution(change: WindowExecutionChange): Promise<void>;
+  /** Executions not yet in a terminal status, oldest due time first. */
+  listUnfinishedWindowExecutions(): Promise<WindowExecution[]>;
+  /** The latest due time each window has an execution for. */
+  lastDueTimes(): Promise<Map<string, number>>;
   getWindowExecution(windowExecutionId: string): Promise<WindowExecution | undefined>;
   /** Newest first. */
   listWindowExecutions(query: WindowExecutionQuery): Promise<Page<WindowExecution>>;
   insertTaskExecution(execution: TaskExecution): Promise<void>;
+  updateTaskExecution(change: TaskExecutionChange): Promise<void>;
+  /** Every task execution of one window execution, in start order. */
+  listAllTaskExecutions(windowExecutionId: string): Promise<TaskExecution[]>;
   getTaskExecution(windowExecutionId: string, taskExecutionId: string): Promise<TaskExecution | undefined>;
   /** In start order. */
   listTaskExecutions(query: TaskExecutionQuery): Promise<Page<TaskExecution>>;
   /** Task execution ids of one window execution, in start order. */
   listTaskExecutionIds(windowExecutionId: string): Promise<string[]>;
   insertTaskInvocation(invocation: TaskInvocation): Promise<void>;
+  updateTaskInvocation(change: TaskInvocationChange): Promise<void>;
+  /** Every invocation of one task execution, in start order. */
+  listAllTaskInvocations(taskExecutionId: string): Promise<TaskInvocation[]>;
   getTaskInvocation(
     windowExecutionId: string,
     taskExecutionId: string,
@@ -283,6 +327,12 @@ export interface Store {
    * `idempotencyBefore` and refreshes the query planner's statistics.
    */
   maintain(idempotencyBefore: number): Promise<void>;
+
+  /**
+   * Forgets window executions (with their tasks and invocations) that ended before `before`, and
+   * finished commands (with their invocations and output) requested before it.
+   */
+  pruneHistory(before: number): Promise<{ readonly windowExecutions: number; readonly commands: number }>;
 
   /** Records one audited decision. */
   appendAudit(entry: AuditEntry): Promise<void>;

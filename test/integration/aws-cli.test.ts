@@ -8,18 +8,14 @@
  * The tests in the story block build on each other in order (create, register, read, update,
  * deregister, delete), as the operator in the story does.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CreateMaintenanceWindowCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, startServerProcess, type Credentials, type ServerProcess } from '../support/server-process.js';
+import { awsSsm, runAwsSsm, type AwsCliOptions } from '../support/aws-cli.js';
+import { ADMIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const execFileAsync = promisify(execFile);
-
-const AWS_CLI = '/usr/bin/aws';
 /** The CLI's exit code for an error returned by the service. */
 const SERVICE_ERROR_EXIT = 254;
 /** The CLI's exit code for a request it refuses to send (client-side parameter validation). */
@@ -100,40 +96,15 @@ afterAll(async () => {
   }
 });
 
-interface RunOptions {
-  readonly credentials?: Credentials;
-  /** A config file for the CLI; /dev/null (no configuration at all) by default. */
-  readonly configFile?: string;
-}
-
-/** A clean environment: nothing from the developer's own AWS setup leaks into the CLI. */
-function cliEnv(options: RunOptions): NodeJS.ProcessEnv {
-  const credentials = options.credentials ?? ADMIN;
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: scratch,
-    LANG: 'C.UTF-8',
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    AWS_CONFIG_FILE: options.configFile ?? '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-}
+type RunOptions = AwsCliOptions;
 
 function runAws(args: readonly string[], options: RunOptions) {
-  return execFileAsync(
-    AWS_CLI,
-    ['ssm', ...args, '--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json'],
-    { env: cliEnv(options), maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
-  );
+  return runAwsSsm(server.url, args, { home: scratch, ...options });
 }
 
 /** Runs `aws ssm <args>` and parses its JSON output; an empty output (no response fields) is `{}`. */
 async function aws<T = Record<string, unknown>>(args: readonly string[], options: RunOptions = {}): Promise<T> {
-  const { stdout } = await runAws(args, options);
-  return (stdout.trim() === '' ? {} : JSON.parse(stdout)) as T;
+  return awsSsm<T>(server.url, args, { home: scratch, ...options });
 }
 
 function isExecFailure(error: unknown): error is Error & { code: unknown; stdout: string; stderr: string } {

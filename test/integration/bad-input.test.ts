@@ -769,6 +769,27 @@ const CASES: readonly Case[] = [
     mentions: "at 'windowExecutionId'",
   },
   {
+    name: 'cancel an unknown execution',
+    op: 'CancelMaintenanceWindowExecution',
+    body: { WindowExecutionId: UNKNOWN_UUID },
+    error: 'DoesNotExistException',
+    mentions: UNKNOWN_UUID,
+  },
+  {
+    name: 'cancel without an execution id',
+    op: 'CancelMaintenanceWindowExecution',
+    body: {},
+    error: 'ValidationException',
+    mentions: "at 'windowExecutionId'",
+  },
+  {
+    name: 'cancel an execution with a malformed id',
+    op: 'CancelMaintenanceWindowExecution',
+    body: { WindowExecutionId: 'exec-1' },
+    error: 'ValidationException',
+    mentions: "at 'windowExecutionId'",
+  },
+  {
     name: 'describe tasks of an unknown execution',
     op: 'DescribeMaintenanceWindowExecutionTasks',
     body: { WindowExecutionId: UNKNOWN_UUID },

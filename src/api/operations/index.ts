@@ -2,6 +2,7 @@
 import type { Operation } from '../operation.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys } from './access-keys.js';
 import { cancelCommand } from './cancel-command.js';
+import { cancelMaintenanceWindowExecution } from './cancel-maintenance-window-execution.js';
 import { createActivation } from './create-activation.js';
 import { createMaintenanceWindow } from './create-maintenance-window.js';
 import { createResourceGroup } from './create-resource-group.js';
@@ -60,6 +61,7 @@ export const SSM_OPERATIONS: readonly Operation<never>[] = [
   getMaintenanceWindowExecutionTask,
   describeMaintenanceWindowExecutionTaskInvocations,
   getMaintenanceWindowExecutionTaskInvocation,
+  cancelMaintenanceWindowExecution,
   describeMaintenanceWindowSchedule,
   describeMaintenanceWindowsForTarget,
   addTagsToResource,

@@ -127,6 +127,9 @@ export function taskExecutionWire(task: TaskExecution) {
     EndTime: timestamp(task.endedAt),
     AlarmConfiguration: task.alarmConfiguration,
     TriggeredAlarms: task.triggeredAlarms,
+    // Not in SSM's model (clients ignore members they do not know): the cutoff behaviour the
+    // task ran with, which the history otherwise could not show.
+    CutoffBehavior: task.cutoffBehavior,
   });
 }
 

@@ -23,8 +23,11 @@ import type {
   IdempotencyRecord,
   Page,
   Store,
+  TaskExecutionChange,
   TaskExecutionQuery,
+  TaskInvocationChange,
   TaskInvocationQuery,
+  WindowExecutionChange,
   WindowExecutionQuery,
   WindowQuery,
   WindowTargetQuery,
@@ -442,8 +445,51 @@ export class KyselyStore implements Store {
 
   // History
 
-  async insertWindowExecution(execution: WindowExecution): Promise<void> {
-    await this.db.insertInto('window_executions').values(windowExecutionToRow(execution)).execute();
+  async insertWindowExecution(execution: WindowExecution): Promise<boolean> {
+    const result = await this.db
+      .insertInto('window_executions')
+      .values(windowExecutionToRow(execution))
+      .onConflict((oc) => oc.columns(['window_id', 'scheduled_at']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async updateWindowExecution(change: WindowExecutionChange): Promise<void> {
+    const set = {
+      ...(change.status === undefined ? {} : { status: change.status }),
+      ...(change.statusDetails === undefined ? {} : { status_details: change.statusDetails }),
+      ...(change.startedAt === undefined ? {} : { started_at: change.startedAt }),
+      ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
+      ...(change.cancelRequested === undefined ? {} : { cancel_requested: change.cancelRequested ? 1 : 0 }),
+      ...(change.plan === undefined ? {} : { plan: JSON.stringify(change.plan) }),
+    };
+    if (Object.keys(set).length > 0) {
+      await this.db
+        .updateTable('window_executions')
+        .set(set)
+        .where('window_execution_id', '=', change.windowExecutionId)
+        .execute();
+    }
+  }
+
+  async listUnfinishedWindowExecutions(): Promise<WindowExecution[]> {
+    const rows = await this.db
+      .selectFrom('window_executions')
+      .selectAll()
+      .where('status', 'in', ['PENDING', 'IN_PROGRESS', 'CANCELLING'])
+      .orderBy('scheduled_at')
+      .orderBy('window_execution_id')
+      .execute();
+    return rows.map(rowToWindowExecution);
+  }
+
+  async lastDueTimes(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('window_executions')
+      .select((eb) => ['window_id', eb.fn.max('scheduled_at').as('last')])
+      .groupBy('window_id')
+      .execute();
+    return new Map(rows.map((row) => [row.window_id, Number(row.last)]));
   }
 
   async getWindowExecution(windowExecutionId: string): Promise<WindowExecution | undefined> {
@@ -477,6 +523,35 @@ export class KyselyStore implements Store {
 
   async insertTaskExecution(execution: TaskExecution): Promise<void> {
     await this.db.insertInto('task_executions').values(taskExecutionToRow(execution)).execute();
+  }
+
+  async updateTaskExecution(change: TaskExecutionChange): Promise<void> {
+    const set = {
+      ...(change.status === undefined ? {} : { status: change.status }),
+      ...(change.statusDetails === undefined ? {} : { status_details: change.statusDetails }),
+      ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
+      ...(change.endedInsideWindow === undefined ? {} : { ended_inside_window: change.endedInsideWindow ? 1 : 0 }),
+      ...(change.taskParameters === undefined ? {} : { task_parameters: JSON.stringify(change.taskParameters) }),
+      ...(change.runTargets === undefined ? {} : { run_targets: JSON.stringify(change.runTargets) }),
+    };
+    if (Object.keys(set).length > 0) {
+      await this.db
+        .updateTable('task_executions')
+        .set(set)
+        .where('task_execution_id', '=', change.taskExecutionId)
+        .execute();
+    }
+  }
+
+  async listAllTaskExecutions(windowExecutionId: string): Promise<TaskExecution[]> {
+    const rows = await this.db
+      .selectFrom('task_executions')
+      .selectAll()
+      .where('window_execution_id', '=', windowExecutionId)
+      .orderBy('started_at')
+      .orderBy('task_execution_id')
+      .execute();
+    return rows.map(rowToTaskExecution);
   }
 
   async getTaskExecution(windowExecutionId: string, taskExecutionId: string): Promise<TaskExecution | undefined> {
@@ -522,6 +597,29 @@ export class KyselyStore implements Store {
 
   async insertTaskInvocation(invocation: TaskInvocation): Promise<void> {
     await this.db.insertInto('task_invocations').values(taskInvocationToRow(invocation)).execute();
+  }
+
+  async updateTaskInvocation(change: TaskInvocationChange): Promise<void> {
+    await this.db
+      .updateTable('task_invocations')
+      .set({
+        status: change.status,
+        ...(change.statusDetails === undefined ? {} : { status_details: change.statusDetails }),
+        ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
+      })
+      .where('invocation_id', '=', change.invocationId)
+      .execute();
+  }
+
+  async listAllTaskInvocations(taskExecutionId: string): Promise<TaskInvocation[]> {
+    const rows = await this.db
+      .selectFrom('task_invocations')
+      .selectAll()
+      .where('task_execution_id', '=', taskExecutionId)
+      .orderBy('started_at')
+      .orderBy('invocation_id')
+      .execute();
+    return rows.map(rowToTaskInvocation);
   }
 
   async getTaskInvocation(
@@ -1104,6 +1202,32 @@ export class KyselyStore implements Store {
       .where('plugin_name', '=', pluginName)
       .executeTakeFirst();
     return row === undefined ? undefined : { pluginName: row.plugin_name, stdout: row.stdout, stderr: row.stderr };
+  }
+
+  async pruneHistory(before: number): Promise<{ readonly windowExecutions: number; readonly commands: number }> {
+    return this.transaction(async (store) => {
+      const db = (store as KyselyStore).db;
+      const oldExecutions = db
+        .selectFrom('window_executions')
+        .select('window_execution_id')
+        .where('ended_at', '<', before);
+      await db.deleteFrom('task_invocations').where('window_execution_id', 'in', oldExecutions).execute();
+      await db.deleteFrom('task_executions').where('window_execution_id', 'in', oldExecutions).execute();
+      const executions = await db.deleteFrom('window_executions').where('ended_at', '<', before).executeTakeFirst();
+      const oldCommands = db
+        .selectFrom('commands')
+        .select('command_id')
+        .where('requested_at', '<', before)
+        .where('status', 'in', ['Success', 'Cancelled', 'Failed', 'TimedOut']);
+      await db.deleteFrom('invocation_outputs').where('command_id', 'in', oldCommands).execute();
+      await db.deleteFrom('command_invocations').where('command_id', 'in', oldCommands).execute();
+      const commands = await db
+        .deleteFrom('commands')
+        .where('requested_at', '<', before)
+        .where('status', 'in', ['Success', 'Cancelled', 'Failed', 'TimedOut'])
+        .executeTakeFirst();
+      return { windowExecutions: Number(executions.numDeletedRows), commands: Number(commands.numDeletedRows) };
+    });
   }
 
   async maintain(idempotencyBefore: number): Promise<void> {

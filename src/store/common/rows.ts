@@ -19,6 +19,7 @@ import type {
 } from '../../domain/maintenance-window.js';
 import type { WindowTargetResourceType } from '../../domain/targets.js';
 import type {
+  RunPlan,
   TaskExecution,
   TaskInvocation,
   WindowExecution,
@@ -172,6 +173,8 @@ export function windowExecutionToRow(execution: WindowExecution): WindowExecutio
     status_details: execution.statusDetails ?? null,
     started_at: execution.startedAt,
     ended_at: execution.endedAt ?? null,
+    plan: toJson(execution.plan),
+    cancel_requested: execution.cancelRequested === true ? 1 : 0,
   };
 }
 
@@ -184,6 +187,8 @@ export function rowToWindowExecution(row: WindowExecutionsTable): WindowExecutio
     statusDetails: opt(row.status_details),
     startedAt: Number(row.started_at),
     endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
+    ...(row.cancel_requested === 1 ? { cancelRequested: true } : {}),
+    ...(row.plan === null ? {} : { plan: JSON.parse(row.plan) as RunPlan }),
   };
 }
 
@@ -205,6 +210,9 @@ export function taskExecutionToRow(execution: TaskExecution): TaskExecutionsTabl
     ended_at: execution.endedAt ?? null,
     alarm_configuration: toJson(execution.alarmConfiguration),
     triggered_alarms: toJson(execution.triggeredAlarms),
+    cutoff_behavior: execution.cutoffBehavior ?? null,
+    run_targets: toJson(execution.runTargets),
+    ended_inside_window: execution.endedInsideWindow === undefined ? null : execution.endedInsideWindow ? 1 : 0,
   };
 }
 
@@ -226,6 +234,9 @@ export function rowToTaskExecution(row: TaskExecutionsTable): TaskExecution {
     endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
     alarmConfiguration: json(row.alarm_configuration),
     triggeredAlarms: json(row.triggered_alarms),
+    cutoffBehavior: opt(row.cutoff_behavior) as CutoffBehavior | undefined,
+    runTargets: json(row.run_targets),
+    endedInsideWindow: row.ended_inside_window === null ? undefined : row.ended_inside_window === 1,
   };
 }
 
@@ -243,6 +254,7 @@ export function taskInvocationToRow(invocation: TaskInvocation): TaskInvocations
     ended_at: invocation.endedAt ?? null,
     owner_information: invocation.ownerInformation ?? null,
     window_target_id: invocation.windowTargetId ?? null,
+    instance_id: invocation.instanceId ?? null,
   };
 }
 
@@ -260,6 +272,7 @@ export function rowToTaskInvocation(row: TaskInvocationsTable): TaskInvocation {
     endedAt: row.ended_at === null ? undefined : Number(row.ended_at),
     ownerInformation: opt(row.owner_information),
     windowTargetId: opt(row.window_target_id),
+    instanceId: opt(row.instance_id),
   };
 }
 

@@ -59,6 +59,8 @@ export interface WindowExecutionsTable {
   status_details: string | null;
   started_at: number;
   ended_at: number | null;
+  plan: string | null;
+  cancel_requested: number;
 }
 
 export interface TaskExecutionsTable {
@@ -78,6 +80,9 @@ export interface TaskExecutionsTable {
   ended_at: number | null;
   alarm_configuration: string | null;
   triggered_alarms: string | null;
+  cutoff_behavior: string | null;
+  run_targets: string | null;
+  ended_inside_window: number | null;
 }
 
 export interface TaskInvocationsTable {
@@ -93,6 +98,7 @@ export interface TaskInvocationsTable {
   ended_at: number | null;
   owner_information: string | null;
   window_target_id: string | null;
+  instance_id: string | null;
 }
 
 export interface TagsTable {

@@ -5,6 +5,7 @@
  * They live here, beside the conformance suite, because the suite is compiled with `src/` and
  * cannot import from `test/`; tests import them through `test/support/builders.ts`.
  */
+import type { Command, CommandInvocation } from '../../domain/command.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
 import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
 import { newUuid, newWindowId } from '../../shared/ids.js';
@@ -93,6 +94,49 @@ export function aTaskInvocation(overrides: Partial<TaskInvocation> = {}): TaskIn
     parameters: JSON.stringify({ documentName: 'AWS-RunShellScript', instanceIds: ['mi-0123456789abcdef0'] }),
     status: 'IN_PROGRESS',
     startedAt: BUILT_AT,
+    ...overrides,
+  };
+}
+
+export function aCommand(overrides: Partial<Command> = {}): Command {
+  const requestedAt = overrides.requestedAt ?? BUILT_AT;
+  return {
+    commandId: newUuid(),
+    documentName: 'AWS-RunShellScript',
+    documentVersion: '',
+    comment: '',
+    parameters: { commands: ['uptime'] },
+    instanceIds: ['mi-0123456789abcdef0'],
+    targets: [],
+    requestedAt,
+    expiresAfterAt: requestedAt + 2 * 3_600_000,
+    timeoutSeconds: 3_600,
+    executionTimeoutSeconds: 3_600,
+    maxConcurrency: '50',
+    maxErrors: '0',
+    outputS3BucketName: '',
+    outputS3KeyPrefix: '',
+    serviceRoleArn: '',
+    steps: [{ action: 'aws:runShellScript', name: 'aws:runShellScript', inputs: { runCommand: ['uptime'] } }],
+    status: 'Pending',
+    statusDetails: 'Pending',
+    targetCount: 1,
+    completedCount: 0,
+    errorCount: 0,
+    deliveryTimedOutCount: 0,
+    cancelRequested: false,
+    ...overrides,
+  };
+}
+
+export function aCommandInvocation(overrides: Partial<CommandInvocation> = {}): CommandInvocation {
+  return {
+    commandId: newUuid(),
+    instanceId: 'mi-0123456789abcdef0',
+    instanceName: '',
+    statusDetails: 'Pending',
+    requestedAt: BUILT_AT,
+    plugins: [],
     ...overrides,
   };
 }

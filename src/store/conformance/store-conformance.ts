@@ -15,9 +15,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessKey } from '../../domain/access-key.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
-import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
+import type { Command } from '../../domain/command.js';
+import type { RunPlan, TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
 import type { Cursor, IdempotencyRecord, Page, Store } from '../store.js';
-import { aTaskExecution, aTaskInvocation, aWindow, aWindowExecution, aWindowTarget, aWindowTask } from './records.js';
+import {
+  aCommand,
+  aCommandInvocation,
+  aTaskExecution,
+  aTaskInvocation,
+  aWindow,
+  aWindowExecution,
+  aWindowTarget,
+  aWindowTask,
+} from './records.js';
 
 export interface StoreUnderTest {
   readonly store: Store;
@@ -36,6 +46,33 @@ function windowIdOf(n: number): string {
 /** UUIDs that sort in the order of `n`. */
 function uuidOf(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
+/** A run plan with two tasks, as the window engine writes it when a run starts. */
+function aPlan(): RunPlan {
+  const windowId = windowIdOf(1);
+  return {
+    duration: 3,
+    cutoff: 1,
+    allowUnassociatedTargets: true,
+    tasks: [
+      aWindowTask({
+        windowId,
+        windowTaskId: uuidOf(1),
+        priority: 0,
+        taskParameters: { commands: { Values: ['uptime'] } },
+        cutoffBehavior: 'CANCEL_TASK',
+      }),
+      aWindowTask({
+        windowId,
+        windowTaskId: uuidOf(2),
+        taskType: 'AUTOMATION',
+        taskArn: 'AWS-RestartEC2Instance',
+        targets: [],
+        priority: 1,
+      }),
+    ],
+  };
 }
 
 /** Follows `next` from the first page to the last; returns every page. */
@@ -722,9 +759,11 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
       it('refuses a second execution of one window for the same scheduled time', async () => {
         const windowId = windowIdOf(1);
-        await store.insertWindowExecution(aWindowExecution({ windowId, scheduledAt: T0, startedAt: T0 }));
+        expect(await store.insertWindowExecution(aWindowExecution({ windowId, scheduledAt: T0, startedAt: T0 }))).toBe(
+          true,
+        );
         const duplicate = aWindowExecution({ windowId, scheduledAt: T0, startedAt: T0 + 5 });
-        await expect(store.insertWindowExecution(duplicate)).rejects.toThrow();
+        expect(await store.insertWindowExecution(duplicate)).toBe(false);
         expect(await store.getWindowExecution(duplicate.windowExecutionId)).toBeUndefined();
       });
 
@@ -826,6 +865,162 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(itemsOf(pages).map((execution) => execution.windowExecutionId)).toEqual([5, 4, 3, 2].map(uuidOf));
         expect(pages.at(-1)?.next).toBeUndefined();
       });
+
+      it('returns an execution with its plan and a requested cancel as stored', async () => {
+        const execution = aWindowExecution({
+          scheduledAt: T0,
+          startedAt: T0 + 1_234,
+          cancelRequested: true,
+          plan: aPlan(),
+        });
+        await store.insertWindowExecution(execution);
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(execution);
+        expect((await store.listWindowExecutions({ windowId: execution.windowId, limit: 10 })).items).toEqual([
+          execution,
+        ]);
+      });
+
+      it('returns an execution without plan or cancel request with no plan and no cancel requested', async () => {
+        const execution = aWindowExecution();
+        await store.insertWindowExecution(execution);
+        const read = await store.getWindowExecution(execution.windowExecutionId);
+        expect(read).toEqual(execution);
+        expect(read?.plan).toBeUndefined();
+        expect(read?.cancelRequested ?? false).toBe(false);
+      });
+
+      it('changes only the given members of an execution on update', async () => {
+        const execution = aWindowExecution({
+          status: 'PENDING',
+          statusDetails: 'Waiting to start.',
+          scheduledAt: T0,
+          startedAt: T0,
+        });
+        const other = aWindowExecution({ windowId: execution.windowId, scheduledAt: T0 + MINUTE, status: 'PENDING' });
+        await store.insertWindowExecution(execution);
+        await store.insertWindowExecution(other);
+
+        await store.updateWindowExecution({ windowExecutionId: execution.windowExecutionId, status: 'IN_PROGRESS' });
+        let expected: WindowExecution = { ...execution, status: 'IN_PROGRESS' };
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(expected);
+
+        const plan = aPlan();
+        await store.updateWindowExecution({
+          windowExecutionId: execution.windowExecutionId,
+          startedAt: T0 + 5_000,
+          plan,
+        });
+        expected = { ...expected, startedAt: T0 + 5_000, plan };
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(expected);
+
+        await store.updateWindowExecution({ windowExecutionId: execution.windowExecutionId, cancelRequested: true });
+        expected = { ...expected, cancelRequested: true };
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(expected);
+
+        await store.updateWindowExecution({
+          windowExecutionId: execution.windowExecutionId,
+          status: 'CANCELLED',
+          statusDetails: 'Cancelled by the caller.',
+          endedAt: T0 + MINUTE,
+        });
+        expected = {
+          ...expected,
+          status: 'CANCELLED',
+          statusDetails: 'Cancelled by the caller.',
+          endedAt: T0 + MINUTE,
+        };
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(expected);
+
+        await store.updateWindowExecution({ windowExecutionId: execution.windowExecutionId });
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(expected);
+        expect(await store.getWindowExecution(other.windowExecutionId)).toEqual(other);
+      });
+
+      it('withdraws a cancel request on an update that sets it to false', async () => {
+        const execution = aWindowExecution({ cancelRequested: true });
+        await store.insertWindowExecution(execution);
+        await store.updateWindowExecution({ windowExecutionId: execution.windowExecutionId, cancelRequested: false });
+        const read = await store.getWindowExecution(execution.windowExecutionId);
+        expect(read?.cancelRequested ?? false).toBe(false);
+        expect(read?.status).toBe(execution.status);
+      });
+
+      it('ignores an update of an unknown execution', async () => {
+        const execution = aWindowExecution();
+        await store.insertWindowExecution(execution);
+        await store.updateWindowExecution({ windowExecutionId: uuidOf(404), status: 'FAILED', endedAt: T0 });
+        expect(await store.getWindowExecution(uuidOf(404))).toBeUndefined();
+        expect(await store.getWindowExecution(execution.windowExecutionId)).toEqual(execution);
+      });
+
+      it('lists the unfinished executions of every window oldest due time first, without terminal ones', async () => {
+        const statuses = [
+          'SUCCESS',
+          'CANCELLING',
+          'FAILED',
+          'IN_PROGRESS',
+          'TIMED_OUT',
+          'PENDING',
+          'CANCELLED',
+          'SKIPPED_OVERLAPPING',
+        ] as const;
+        const executions = statuses.map((status, n) =>
+          aWindowExecution({
+            windowId: windowIdOf(n % 3),
+            windowExecutionId: uuidOf(n),
+            status,
+            // Due times descend as n grows; start times ascend, so the order shows which one counts.
+            scheduledAt: T0 - n * MINUTE,
+            startedAt: T0 + n * MINUTE,
+            ...(status === 'PENDING' ? {} : { plan: aPlan() }),
+          }),
+        );
+        for (const execution of executions) {
+          await store.insertWindowExecution(execution);
+        }
+        const unfinished = await store.listUnfinishedWindowExecutions();
+        expect(unfinished).toEqual([executions[5], executions[3], executions[1]]);
+
+        await store.updateWindowExecution({ windowExecutionId: uuidOf(3), status: 'SUCCESS', endedAt: T0 });
+        await store.updateWindowExecution({ windowExecutionId: uuidOf(0), status: 'IN_PROGRESS' });
+        expect((await store.listUnfinishedWindowExecutions()).map((execution) => execution.windowExecutionId)).toEqual(
+          [5, 1, 0].map(uuidOf),
+        );
+      });
+
+      it('lists no unfinished executions when every execution has ended', async () => {
+        expect(await store.listUnfinishedWindowExecutions()).toEqual([]);
+        await store.insertWindowExecution(aWindowExecution({ status: 'SUCCESS', endedAt: T0 }));
+        expect(await store.listUnfinishedWindowExecutions()).toEqual([]);
+      });
+
+      it('reports the latest due time of each window, whatever the status and start time', async () => {
+        expect(await store.lastDueTimes()).toEqual(new Map());
+        const executions = [
+          aWindowExecution({ windowId: windowIdOf(1), scheduledAt: T0, startedAt: T0 + 9 * MINUTE, status: 'SUCCESS' }),
+          aWindowExecution({
+            windowId: windowIdOf(1),
+            scheduledAt: T0 + 2 * MINUTE,
+            startedAt: T0 + 2 * MINUTE,
+            status: 'SKIPPED_OVERLAPPING',
+            endedAt: T0 + 2 * MINUTE,
+          }),
+          aWindowExecution({ windowId: windowIdOf(1), scheduledAt: T0 + MINUTE, startedAt: T0 + MINUTE }),
+          aWindowExecution({ windowId: windowIdOf(2), scheduledAt: T0 - MINUTE, status: 'PENDING' }),
+          aWindowExecution({ windowId: windowIdOf(3), scheduledAt: T0 + 5 * MINUTE, status: 'FAILED' }),
+          aWindowExecution({ windowId: windowIdOf(3), scheduledAt: T0 + 4 * MINUTE, startedAt: T0 + 6 * MINUTE }),
+        ];
+        for (const execution of executions) {
+          await store.insertWindowExecution(execution);
+        }
+        expect(await store.lastDueTimes()).toEqual(
+          new Map([
+            [windowIdOf(1), T0 + 2 * MINUTE],
+            [windowIdOf(2), T0 - MINUTE],
+            [windowIdOf(3), T0 + 5 * MINUTE],
+          ]),
+        );
+      });
     });
 
     describe('task executions', () => {
@@ -883,6 +1078,138 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await ids(['CANCELLED'])).toEqual([]);
         expect(await ids([])).toEqual([]);
       });
+
+      it('returns a task execution with its cutoff behaviour, run targets and end inside the window as stored', async () => {
+        const execution = aTaskExecution({
+          status: 'SUCCESS',
+          endedAt: T0 + MINUTE,
+          cutoffBehavior: 'CANCEL_TASK',
+          runTargets: [
+            {
+              instanceId: 'mi-0123456789abcdef1',
+              windowTargetId: uuidOf(7),
+              resourceType: 'INSTANCE',
+              ownerInformation: 'team-web',
+            },
+            { instanceId: 'mi-0123456789abcdef0', windowTargetId: uuidOf(8), resourceType: 'RESOURCE_GROUP' },
+            { instanceId: 'mi-0123456789abcdef2', resourceType: 'INSTANCE' },
+          ],
+          endedInsideWindow: true,
+        });
+        await store.insertTaskExecution(execution);
+        expect(await store.getTaskExecution(execution.windowExecutionId, execution.taskExecutionId)).toEqual(execution);
+      });
+
+      it('tells a task that ended outside the window from one that has not ended', async () => {
+        const late = aTaskExecution({
+          status: 'TIMED_OUT',
+          endedAt: T0 + MINUTE,
+          cutoffBehavior: 'CONTINUE_TASK',
+          runTargets: [],
+          endedInsideWindow: false,
+        });
+        const bare = aTaskExecution();
+        await store.insertTaskExecution(late);
+        await store.insertTaskExecution(bare);
+
+        const readLate = await store.getTaskExecution(late.windowExecutionId, late.taskExecutionId);
+        expect(readLate).toEqual(late);
+        expect(readLate?.endedInsideWindow).toBe(false);
+        expect(readLate?.runTargets).toEqual([]);
+
+        const readBare = await store.getTaskExecution(bare.windowExecutionId, bare.taskExecutionId);
+        expect(readBare).toEqual(bare);
+        expect(readBare?.endedInsideWindow).toBeUndefined();
+        expect(readBare?.runTargets).toBeUndefined();
+        expect(readBare?.cutoffBehavior).toBeUndefined();
+      });
+
+      it('changes only the given members of a task execution on update', async () => {
+        const execution = aTaskExecution({ statusDetails: 'Starting.', cutoffBehavior: 'CANCEL_TASK' });
+        const other = aTaskExecution({ windowExecutionId: execution.windowExecutionId, startedAt: T0 + 1 });
+        await store.insertTaskExecution(execution);
+        await store.insertTaskExecution(other);
+        const read = () => store.getTaskExecution(execution.windowExecutionId, execution.taskExecutionId);
+
+        const taskParameters = {
+          commands: { Values: ['uptime'] },
+          'aws:InstanceId': { Values: ['mi-0123456789abcdef0', 'mi-0123456789abcdef1'] },
+        };
+        const runTargets = [
+          { instanceId: 'mi-0123456789abcdef0', windowTargetId: uuidOf(1), resourceType: 'INSTANCE' as const },
+          { instanceId: 'mi-0123456789abcdef1', windowTargetId: uuidOf(1), resourceType: 'INSTANCE' as const },
+        ];
+        await store.updateTaskExecution({ taskExecutionId: execution.taskExecutionId, taskParameters, runTargets });
+        let expected: TaskExecution = { ...execution, taskParameters, runTargets };
+        expect(await read()).toEqual(expected);
+
+        await store.updateTaskExecution({ taskExecutionId: execution.taskExecutionId, status: 'CANCELLING' });
+        expected = { ...expected, status: 'CANCELLING' };
+        expect(await read()).toEqual(expected);
+
+        await store.updateTaskExecution({
+          taskExecutionId: execution.taskExecutionId,
+          status: 'CANCELLED',
+          statusDetails: 'Cancelled at the cutoff.',
+          endedAt: T0 + MINUTE,
+          endedInsideWindow: false,
+        });
+        expected = {
+          ...expected,
+          status: 'CANCELLED',
+          statusDetails: 'Cancelled at the cutoff.',
+          endedAt: T0 + MINUTE,
+          endedInsideWindow: false,
+        };
+        expect(await read()).toEqual(expected);
+        expect((await read())?.endedInsideWindow).toBe(false);
+
+        await store.updateTaskExecution({ taskExecutionId: execution.taskExecutionId });
+        expect(await read()).toEqual(expected);
+        expect(await store.getTaskExecution(other.windowExecutionId, other.taskExecutionId)).toEqual(other);
+      });
+
+      it('records on update that a task ended inside the window', async () => {
+        const execution = aTaskExecution();
+        await store.insertTaskExecution(execution);
+        await store.updateTaskExecution({
+          taskExecutionId: execution.taskExecutionId,
+          status: 'SUCCESS',
+          endedAt: T0 + MINUTE,
+          endedInsideWindow: true,
+        });
+        expect(await store.getTaskExecution(execution.windowExecutionId, execution.taskExecutionId)).toEqual({
+          ...execution,
+          status: 'SUCCESS',
+          endedAt: T0 + MINUTE,
+          endedInsideWindow: true,
+        });
+      });
+
+      it('lists every task execution of one window execution in start order, breaking time ties by id', async () => {
+        const windowExecutionId = uuidOf(100);
+        const executions = [
+          aTaskExecution({ windowExecutionId, taskExecutionId: uuidOf(3), startedAt: T0 }),
+          aTaskExecution({ windowExecutionId, taskExecutionId: uuidOf(1), startedAt: T0 + MINUTE, runTargets: [] }),
+          aTaskExecution({
+            windowExecutionId,
+            taskExecutionId: uuidOf(2),
+            startedAt: T0,
+            cutoffBehavior: 'CANCEL_TASK',
+          }),
+          aTaskExecution({ windowExecutionId: uuidOf(101), taskExecutionId: uuidOf(0), startedAt: T0 }),
+        ];
+        for (const execution of executions) {
+          await store.insertTaskExecution(execution);
+        }
+        expect(await store.listAllTaskExecutions(windowExecutionId)).toEqual([
+          executions[2],
+          executions[0],
+          executions[1],
+        ]);
+        expect(await store.listAllTaskExecutions(uuidOf(101))).toEqual([executions[3]]);
+        expect(await store.listAllTaskExecutions(uuidOf(404))).toEqual([]);
+      });
     });
 
     describe('task invocations', () => {
@@ -894,6 +1221,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
           endedAt: T0 + MINUTE,
           ownerInformation: 'team-web',
           windowTargetId: uuidOf(5),
+          instanceId: 'mi-0123456789abcdef0',
         });
         await store.insertTaskInvocation(invocation);
         expect(
@@ -977,6 +1305,235 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
           limit: 10,
         });
         expect(page).toEqual({ items: [] });
+      });
+
+      it('changes only the given members of an invocation on update', async () => {
+        const invocation = aTaskInvocation({
+          executionId: uuidOf(77),
+          statusDetails: 'Pending',
+          ownerInformation: 'team-web',
+          windowTargetId: uuidOf(5),
+          instanceId: 'mi-0123456789abcdef0',
+        });
+        const other = aTaskInvocation({
+          windowExecutionId: invocation.windowExecutionId,
+          taskExecutionId: invocation.taskExecutionId,
+          startedAt: T0 + 1,
+        });
+        await store.insertTaskInvocation(invocation);
+        await store.insertTaskInvocation(other);
+        const read = () =>
+          store.getTaskInvocation(invocation.windowExecutionId, invocation.taskExecutionId, invocation.invocationId);
+
+        await store.updateTaskInvocation({ invocationId: invocation.invocationId, status: 'CANCELLING' });
+        let expected: TaskInvocation = { ...invocation, status: 'CANCELLING' };
+        expect(await read()).toEqual(expected);
+
+        await store.updateTaskInvocation({
+          invocationId: invocation.invocationId,
+          status: 'CANCELLED',
+          statusDetails: 'Cancelled',
+          endedAt: T0 + MINUTE,
+        });
+        expected = { ...expected, status: 'CANCELLED', statusDetails: 'Cancelled', endedAt: T0 + MINUTE };
+        expect(await read()).toEqual(expected);
+        expect(
+          await store.getTaskInvocation(other.windowExecutionId, other.taskExecutionId, other.invocationId),
+        ).toEqual(other);
+      });
+
+      it('lists every invocation of one task execution in start order, breaking time ties by id', async () => {
+        const windowExecutionId = uuidOf(100);
+        const taskExecutionId = uuidOf(200);
+        const invocations = [
+          aTaskInvocation({ windowExecutionId, taskExecutionId, invocationId: uuidOf(4), startedAt: T0 }),
+          aTaskInvocation({
+            windowExecutionId,
+            taskExecutionId,
+            invocationId: uuidOf(1),
+            startedAt: T0 + MINUTE,
+            instanceId: 'mi-0123456789abcdef1',
+          }),
+          aTaskInvocation({
+            windowExecutionId,
+            taskExecutionId,
+            invocationId: uuidOf(3),
+            startedAt: T0,
+            status: 'SUCCESS',
+            endedAt: T0 + 1,
+          }),
+          aTaskInvocation({ windowExecutionId, taskExecutionId: uuidOf(201), invocationId: uuidOf(0), startedAt: T0 }),
+        ];
+        for (const invocation of invocations) {
+          await store.insertTaskInvocation(invocation);
+        }
+        expect(await store.listAllTaskInvocations(taskExecutionId)).toEqual([
+          invocations[2],
+          invocations[0],
+          invocations[1],
+        ]);
+        expect(await store.listAllTaskInvocations(uuidOf(201))).toEqual([invocations[3]]);
+        expect(await store.listAllTaskInvocations(uuidOf(404))).toEqual([]);
+      });
+    });
+
+    describe('history pruning', () => {
+      const NODES = ['mi-0123456789abcdef0', 'mi-0123456789abcdef1'];
+      const STEP = 'aws:runShellScript';
+
+      /** A window execution with one task execution and one invocation of it. */
+      const storeRun = async (overrides: Partial<WindowExecution>) => {
+        const execution = aWindowExecution(overrides);
+        const taskExecution = aTaskExecution({
+          windowExecutionId: execution.windowExecutionId,
+          status: execution.status,
+          startedAt: execution.startedAt,
+          endedAt: execution.endedAt,
+        });
+        const invocation = aTaskInvocation({
+          windowExecutionId: execution.windowExecutionId,
+          taskExecutionId: taskExecution.taskExecutionId,
+          status: execution.status,
+          startedAt: execution.startedAt,
+          endedAt: execution.endedAt,
+        });
+        await store.insertWindowExecution(execution);
+        await store.insertTaskExecution(taskExecution);
+        await store.insertTaskInvocation(invocation);
+        return { execution, taskExecutions: [taskExecution], invocations: [invocation] };
+      };
+
+      const readRun = async (run: Awaited<ReturnType<typeof storeRun>>) => ({
+        execution: await store.getWindowExecution(run.execution.windowExecutionId),
+        taskExecutions: await store.listAllTaskExecutions(run.execution.windowExecutionId),
+        invocations: await store.listAllTaskInvocations(run.taskExecutions[0]!.taskExecutionId),
+      });
+
+      const GONE = { execution: undefined, taskExecutions: [], invocations: [] };
+      const LONG_AGO = T0 - 10 * 24 * 60 * MINUTE;
+
+      /** A command on two nodes, each invocation with the full output of its step. */
+      const storeCommand = async (overrides: Partial<Command>) => {
+        const command = aCommand({ instanceIds: NODES, targetCount: NODES.length, ...overrides });
+        const finished = ['Success', 'Cancelled', 'Failed', 'TimedOut'].includes(command.status);
+        await store.insertCommand(
+          command,
+          NODES.map((instanceId) =>
+            aCommandInvocation({ commandId: command.commandId, instanceId, requestedAt: command.requestedAt }),
+          ),
+        );
+        await store.applyInvocationChanges(
+          NODES.map((instanceId) => ({
+            commandId: command.commandId,
+            instanceId,
+            statusDetails: finished ? 'Success' : 'InProgress',
+            ...(finished ? { endedAt: command.requestedAt + MINUTE } : {}),
+            outputs: [{ pluginName: STEP, stdout: `${instanceId} up 3 days\n`, stderr: '' }],
+          })),
+        );
+        return command;
+      };
+
+      const readCommand = async (command: Command) => ({
+        command: await store.getCommand(command.commandId),
+        invocations: (await store.listInvocationsOfCommand(command.commandId)).length,
+        outputs: (
+          await Promise.all(NODES.map((instanceId) => store.getInvocationOutput(command.commandId, instanceId, STEP)))
+        ).filter((output) => output !== undefined).length,
+      });
+
+      it('reports nothing pruned in an empty store', async () => {
+        expect(await store.pruneHistory(T0)).toEqual({ windowExecutions: 0, commands: 0 });
+      });
+
+      it('forgets window executions that ended before the instant with their task executions and invocations', async () => {
+        const old = await storeRun({ status: 'SUCCESS', startedAt: T0 - 60 * MINUTE, endedAt: T0 - 30 * MINUTE });
+        const skipped = await storeRun({ status: 'SKIPPED_OVERLAPPING', startedAt: T0 - MINUTE, endedAt: T0 - 1 });
+        const boundary = await storeRun({ status: 'FAILED', startedAt: T0 - 60 * MINUTE, endedAt: T0 });
+        const recent = await storeRun({ status: 'CANCELLED', startedAt: T0 - 60 * MINUTE, endedAt: T0 + 1 });
+        // Started long before the instant but not ended: still running, never pruned.
+        const running = await storeRun({ status: 'IN_PROGRESS', startedAt: LONG_AGO });
+        const pending = await storeRun({ status: 'PENDING', startedAt: LONG_AGO + MINUTE });
+        const cancelling = await storeRun({
+          status: 'CANCELLING',
+          startedAt: LONG_AGO + 2 * MINUTE,
+          cancelRequested: true,
+        });
+
+        expect(await store.pruneHistory(T0)).toEqual({ windowExecutions: 2, commands: 0 });
+
+        expect(await readRun(old)).toEqual(GONE);
+        expect(await readRun(skipped)).toEqual(GONE);
+        for (const kept of [boundary, recent, running, pending, cancelling]) {
+          expect(await readRun(kept)).toEqual(kept);
+        }
+        expect(await store.listUnfinishedWindowExecutions()).toEqual([
+          running.execution,
+          pending.execution,
+          cancelling.execution,
+        ]);
+        expect(await store.pruneHistory(T0)).toEqual({ windowExecutions: 0, commands: 0 });
+      });
+
+      it('forgets finished commands requested before the instant with their invocations and output', async () => {
+        const finished = [
+          await storeCommand({ status: 'Success', statusDetails: 'Success', requestedAt: T0 - MINUTE }),
+          await storeCommand({ status: 'Cancelled', statusDetails: 'Cancelled', requestedAt: T0 - 2 * MINUTE }),
+          await storeCommand({ status: 'Failed', statusDetails: 'Incomplete', requestedAt: T0 - 3 * MINUTE }),
+          await storeCommand({ status: 'TimedOut', statusDetails: 'DeliveryTimedOut', requestedAt: T0 - 4 * MINUTE }),
+        ];
+        const running = [
+          await storeCommand({ status: 'Pending', statusDetails: 'Pending', requestedAt: T0 - 10 * MINUTE }),
+          await storeCommand({ status: 'InProgress', statusDetails: 'InProgress', requestedAt: T0 - 11 * MINUTE }),
+          await storeCommand({
+            status: 'Cancelling',
+            statusDetails: 'Cancelling',
+            requestedAt: T0 - 12 * MINUTE,
+            cancelRequested: true,
+          }),
+        ];
+        const boundary = await storeCommand({ status: 'Success', statusDetails: 'Success', requestedAt: T0 });
+        const recent = await storeCommand({ status: 'Failed', statusDetails: 'Failed', requestedAt: T0 + 1 });
+
+        expect(await store.pruneHistory(T0)).toEqual({ windowExecutions: 0, commands: 4 });
+
+        for (const command of finished) {
+          expect(await readCommand(command)).toEqual({ command: undefined, invocations: 0, outputs: 0 });
+        }
+        for (const command of [...running, boundary, recent]) {
+          expect(await readCommand(command)).toEqual({ command, invocations: 2, outputs: 2 });
+        }
+        expect((await store.listUnfinishedCommands()).map((command) => command.commandId).sort()).toEqual(
+          running.map((command) => command.commandId).sort(),
+        );
+        expect(await store.pruneHistory(T0)).toEqual({ windowExecutions: 0, commands: 0 });
+      });
+
+      it('prunes window executions and commands in one call and reports both counts', async () => {
+        const oldRun = await storeRun({ status: 'SUCCESS', startedAt: T0 - 2 * MINUTE, endedAt: T0 - MINUTE });
+        const newRun = await storeRun({ status: 'SUCCESS', startedAt: T0 - 2 * MINUTE, endedAt: T0 + MINUTE });
+        const oldCommand = await storeCommand({ status: 'Success', statusDetails: 'Success', requestedAt: T0 - 1 });
+        const newCommand = await storeCommand({ status: 'Success', statusDetails: 'Success', requestedAt: T0 + 1 });
+
+        expect(await store.pruneHistory(T0)).toEqual({ windowExecutions: 1, commands: 1 });
+
+        expect(await readRun(oldRun)).toEqual(GONE);
+        expect(await readRun(newRun)).toEqual(newRun);
+        expect((await readCommand(oldCommand)).command).toBeUndefined();
+        expect((await readCommand(newCommand)).command).toEqual(newCommand);
+      });
+
+      it('undoes a prune when the transaction around it throws', async () => {
+        const run = await storeRun({ status: 'SUCCESS', startedAt: T0 - 2 * MINUTE, endedAt: T0 - MINUTE });
+        const command = await storeCommand({ status: 'Success', statusDetails: 'Success', requestedAt: T0 - 1 });
+        await expect(
+          store.transaction(async (trx) => {
+            expect(await trx.pruneHistory(T0)).toEqual({ windowExecutions: 1, commands: 1 });
+            throw new Abort('keep it');
+          }),
+        ).rejects.toBeInstanceOf(Abort);
+        expect(await readRun(run)).toEqual(run);
+        expect(await readCommand(command)).toEqual({ command, invocations: 2, outputs: 2 });
       });
     });
 
@@ -1231,12 +1788,14 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
       it('rolls back earlier writes when a later statement fails', async () => {
         const windowId = windowIdOf(1);
-        await store.insertWindowExecution(aWindowExecution({ windowId, scheduledAt: T0 }));
+        const execution = aWindowExecution({ windowId, scheduledAt: T0 });
+        await store.insertWindowExecution(execution);
         const window = aWindow({ windowId });
         await expect(
           store.transaction(async (trx) => {
             await trx.insertWindow(window);
-            await trx.insertWindowExecution(aWindowExecution({ windowId, scheduledAt: T0 }));
+            // The same execution id again: a primary-key violation.
+            await trx.insertWindowExecution({ ...execution, scheduledAt: T0 + 1 });
           }),
         ).rejects.toThrow();
         expect(await store.getWindow(windowId)).toBeUndefined();
