@@ -150,7 +150,7 @@ export const DETAILS = {
     `Overlapping execution skipped: previous execution ${previousExecutionId} still running.`,
   missed: (reason: string) => `Not started: ${reason}`.slice(0, 250),
   thresholdReached: (notStarted: number) => `Error threshold reached; ${notStarted} targets not started.`,
-  endedAfterWindow: (status: string) => `${status}. Ended after the window closed.`,
+  endedAfterWindow: (details: string) => `${details.replace(/\.$/, '')}. Ended after the window closed.`,
   invalidParameters: (names: readonly string[]) =>
     `The following SSM parameters are invalid: ${names.join(', ')}`.slice(0, 250),
 } as const;

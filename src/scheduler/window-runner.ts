@@ -471,12 +471,14 @@ export class WindowRunner {
           task.stoppedAtCutoff = true;
           this.cancelRunning(task);
         }
-        const errors = task.ended.filter(countsAsTaskError).length;
-        const mayLaunch = !run.cancelRequested && !task.stoppedAtCutoff && errors <= allowedErrors;
-        while (mayLaunch && task.running.size < concurrency && queue.length > 0 && this.inSequence(task, queue[0]!)) {
+        // Re-checked before every launch: a launch may fail at once, and a cancel may arrive
+        // while one awaits the store.
+        const mayLaunch = () =>
+          !run.cancelRequested && !task.stoppedAtCutoff && task.ended.filter(countsAsTaskError).length <= allowedErrors;
+        while (mayLaunch() && task.running.size < concurrency && queue.length > 0 && this.inSequence(task, queue[0]!)) {
           await this.launch(task, queue.shift()!);
         }
-        if (task.running.size === 0 && (queue.length === 0 || !mayLaunch)) {
+        if (task.running.size === 0 && (queue.length === 0 || !mayLaunch())) {
           break;
         }
         await this.waitForChange(task);
@@ -594,7 +596,7 @@ export class WindowRunner {
       const current = await this.store.getInvocation(invocation.executionId!, invocation.instanceId ?? '');
       if (current !== undefined) {
         if (isTerminal(current.statusDetails)) {
-          await this.settle(task, invocation.executionId!, current.statusDetails);
+          await this.settle(task, invocation.executionId!, current.statusDetails, current.endedAt);
         } else if (task.run.cancelRequested) {
           this.cancelCommand(invocation.executionId!);
         }
@@ -664,6 +666,10 @@ export class WindowRunner {
     });
     this.follow(task, invocation);
     this.commands.dispatch(command.commandId);
+    if (task.run.cancelRequested || task.stoppedAtCutoff) {
+      // Stopped while this launch awaited the store: cancelRunning() did not see this command.
+      this.cancelCommand(command.commandId);
+    }
   }
 
   private follow(task: TaskRun, invocation: TaskInvocation): void {
@@ -684,7 +690,7 @@ export class WindowRunner {
       for (const [commandId, invocation] of [...task.running]) {
         const current = await this.store.getInvocation(commandId, invocation.instanceId ?? '');
         if (current !== undefined && isTerminal(current.statusDetails)) {
-          await this.settle(task, commandId, current.statusDetails);
+          await this.settle(task, commandId, current.statusDetails, current.endedAt);
         }
       }
     }
@@ -700,8 +706,16 @@ export class WindowRunner {
     });
   }
 
-  /** Records a task invocation's end (once) and wakes its task. */
-  private async settle(task: TaskRun, commandId: string, details: InvocationDetails): Promise<void> {
+  /**
+   * Records a task invocation's end (once) and wakes its task.
+   * @param endedAt when the command invocation ended, when known (else now).
+   */
+  private async settle(
+    task: TaskRun,
+    commandId: string,
+    details: InvocationDetails,
+    endedAt: number = this.now(),
+  ): Promise<void> {
     const invocation = task.running.get(commandId);
     if (invocation === undefined) {
       return;
@@ -713,7 +727,7 @@ export class WindowRunner {
       invocationId: invocation.invocationId,
       status,
       statusDetails: details,
-      endedAt: this.now(),
+      endedAt,
     });
     task.ended.push(status);
     task.wake.notify();
