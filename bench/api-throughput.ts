@@ -46,7 +46,7 @@ import { buildServices, openDataDirStore } from '../src/server/server.js';
 import { BuiltinDocumentCatalog } from '../src/services/builtin-document-catalog.js';
 import { NO_DISPATCHER } from '../src/services/dispatch-notifier.js';
 import { KeyRing } from '../src/services/access-key-service.js';
-import type { ServiceContext } from '../src/services/service-context.js';
+import { DEFAULT_QUOTAS, type ServiceContext } from '../src/services/service-context.js';
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { fmt, loadAverageText, machineLine, median } from './support/figures.js';
@@ -266,7 +266,12 @@ export async function seed(dataDir: string, count: number): Promise<SeededWindow
           store: tx,
           clock: systemClock,
           logger: silentLogger,
-          quotas: { maintenanceWindows: count, targetsPerWindow: TARGETS_PER_WINDOW, tasksPerWindow: TASKS_PER_WINDOW },
+          quotas: {
+            ...DEFAULT_QUOTAS,
+            maintenanceWindows: count,
+            targetsPerWindow: TARGETS_PER_WINDOW,
+            tasksPerWindow: TASKS_PER_WINDOW,
+          },
           accountId: '123456789012',
         };
         const services = buildServices(ctx, new KeyRing(), {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, type ResourceKind } from '../domain/errors.js';
+import { ConflictError, LimitExceededError, NotFoundError, type ResourceKind } from '../domain/errors.js';
 import { ERROR_CATALOGUE, renderErrorCatalogue } from './error-catalogue.js';
 import { NOT_FOUND_ERRORS, toWireError } from './errors.js';
 
@@ -14,6 +14,35 @@ describe('the error catalogue', () => {
       const wire = toWireError(new NotFoundError(resource, 'x'));
       const entry = ERROR_CATALOGUE.find((candidate) => candidate.type === wire.type);
       expect(entry?.httpStatus).toBe(wire.httpStatus);
+    }
+  });
+
+  it('lists every error a limit or a conflict maps to', () => {
+    const errors = [
+      ...(['ResourceLimit', 'TooManyTags', 'DocumentLimit', 'DocumentVersionLimit'] as const).map(
+        (code) => new LimitExceededError('x', code),
+      ),
+      ...(
+        [
+          'TargetInUse',
+          'TooManyUpdates',
+          'InvalidState',
+          'InvalidDocumentOperation',
+          'DuplicateDocumentContent',
+          'DuplicateDocumentVersionName',
+        ] as const
+      ).map((code) => new ConflictError('x', code)),
+    ];
+    for (const error of errors) {
+      const wire = toWireError(error);
+      expect(ERROR_CATALOGUE.find((candidate) => candidate.type === wire.type)?.httpStatus).toBe(wire.httpStatus);
+    }
+  });
+
+  it('lists the error names document content and quotas are refused with', () => {
+    const names = new Set(ERROR_CATALOGUE.map((entry) => entry.type));
+    for (const name of ['InvalidDocumentContent', 'InvalidDocumentSchemaVersion', 'MaxDocumentSizeExceeded']) {
+      expect(names).toContain(name);
     }
   });
 

@@ -82,10 +82,54 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   {
     type: 'InvalidDocument',
     httpStatus: 400,
-    raisedFor: 'An unknown document, or a DocumentHash that does not match the document version.',
+    raisedFor:
+      'An unknown document (or a document ARN of another account), or a DocumentHash that does not match the document version.',
   },
-  { type: 'InvalidDocumentVersion', httpStatus: 400, raisedFor: 'An unknown document version.' },
-  { type: 'DocumentAlreadyExists', httpStatus: 400, raisedFor: 'A document name already in use.' },
+  {
+    type: 'InvalidDocumentVersion',
+    httpStatus: 400,
+    raisedFor:
+      'An unknown document version or version name (or a DocumentVersion and VersionName naming different versions); UpdateDocument with a DocumentVersion other than the latest or $LATEST.',
+  },
+  { type: 'DocumentAlreadyExists', httpStatus: 400, raisedFor: 'CreateDocument with a document name already in use.' },
+  {
+    type: 'InvalidDocumentContent',
+    httpStatus: 400,
+    raisedFor:
+      'Document content that does not parse as JSON or YAML or breaks the Command document format (each problem named by step and field, e.g. `mainSteps[0] (run).inputs.runCommand`); DocumentFormat TEXT for a Command document.',
+  },
+  {
+    type: 'InvalidDocumentSchemaVersion',
+    httpStatus: 400,
+    raisedFor: 'Document content whose schemaVersion is not one this server runs (2.2, or 1.2).',
+  },
+  {
+    type: 'InvalidDocumentOperation',
+    httpStatus: 400,
+    raisedFor:
+      'UpdateDocument, UpdateDocumentDefaultVersion or DeleteDocument of an Amazon-owned document; DeleteDocument of the default version while other versions exist.',
+  },
+  {
+    type: 'DuplicateDocumentContent',
+    httpStatus: 400,
+    raisedFor: 'UpdateDocument with content identical to an existing version of the document.',
+  },
+  {
+    type: 'DuplicateDocumentVersionName',
+    httpStatus: 400,
+    raisedFor: 'UpdateDocument with a VersionName another version of the document already has.',
+  },
+  {
+    type: 'DocumentLimitExceeded',
+    httpStatus: 400,
+    raisedFor: 'CreateDocument beyond the documents quota (500 by default, `MADO_QUOTA_DOCUMENTS`).',
+  },
+  {
+    type: 'DocumentVersionLimitExceeded',
+    httpStatus: 400,
+    raisedFor:
+      'UpdateDocument of a document that has as many versions as the quota allows (1,000 by default, `MADO_QUOTA_VERSIONS_PER_DOCUMENT`).',
+  },
   {
     type: 'InvalidInstanceId',
     httpStatus: 400,
@@ -110,7 +154,8 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   {
     type: 'MaxDocumentSizeExceeded',
     httpStatus: 400,
-    raisedFor: 'The document and the SendCommand parameters together exceed 64 KB.',
+    raisedFor:
+      'Document content over 64 KB (CreateDocument, UpdateDocument), or a document and the SendCommand parameters together over 64 KB.',
   },
   { type: 'InvalidCommandId', httpStatus: 400, raisedFor: 'An unknown command.' },
   { type: 'InvocationDoesNotExist', httpStatus: 400, raisedFor: 'No invocation for the command and node.' },
@@ -123,7 +168,8 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   {
     type: 'InvalidFilterKey',
     httpStatus: 400,
-    raisedFor: 'An unknown filter key in ListCommands, ListCommandInvocations or DescribeInstanceInformation.',
+    raisedFor:
+      'An unknown filter key in ListCommands, ListCommandInvocations, ListDocuments or DescribeInstanceInformation.',
   },
   {
     type: 'InvalidFilter',
@@ -140,7 +186,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'InvalidNextToken',
     httpStatus: 400,
     raisedFor:
-      'A NextToken this server did not issue, issued for another request, or older than 24 hours, for the operations that model the error (ListCommands, ListCommandInvocations, DescribeInstanceInformation, DescribeActivations); the others answer ValidationException.',
+      'A NextToken this server did not issue, issued for another request, or older than 24 hours, for the operations that model the error (ListCommands, ListCommandInvocations, ListDocuments, ListDocumentVersions, DescribeInstanceInformation, DescribeActivations); the others answer ValidationException.',
   },
   {
     type: 'InvalidActivation',

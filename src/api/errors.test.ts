@@ -75,6 +75,31 @@ describe('toWireError', () => {
       new LimitExceededError('Too many windows.'),
     ],
     ['LimitExceededError(TooManyTags)', 'TooManyTagsError', new LimitExceededError('Too many tags.', 'TooManyTags')],
+    [
+      'LimitExceededError(DocumentLimit)',
+      'DocumentLimitExceeded',
+      new LimitExceededError('Too many documents.', 'DocumentLimit'),
+    ],
+    [
+      'LimitExceededError(DocumentVersionLimit)',
+      'DocumentVersionLimitExceeded',
+      new LimitExceededError('Too many versions.', 'DocumentVersionLimit'),
+    ],
+    [
+      'ConflictError(InvalidDocumentOperation)',
+      'InvalidDocumentOperation',
+      new ConflictError('Owned by Amazon.', 'InvalidDocumentOperation'),
+    ],
+    [
+      'ConflictError(DuplicateDocumentContent)',
+      'DuplicateDocumentContent',
+      new ConflictError('Same content.', 'DuplicateDocumentContent'),
+    ],
+    [
+      'ConflictError(DuplicateDocumentVersionName)',
+      'DuplicateDocumentVersionName',
+      new ConflictError('Same version name.', 'DuplicateDocumentVersionName'),
+    ],
     ['IdempotencyMismatchError', 'IdempotentParameterMismatch', new IdempotencyMismatchError()],
     ['FeatureNotAvailableError', 'FeatureNotAvailableException', new FeatureNotAvailableError('No LAMBDA executor.')],
   ])('maps %s to %s with status 400', (_name, type, error) => {

@@ -61,11 +61,16 @@ const CONFLICT_ERRORS: Record<ConflictError['code'], string> = {
   TargetInUse: 'TargetInUseException',
   TooManyUpdates: 'TooManyUpdates',
   InvalidState: 'ValidationException',
+  InvalidDocumentOperation: 'InvalidDocumentOperation',
+  DuplicateDocumentContent: 'DuplicateDocumentContent',
+  DuplicateDocumentVersionName: 'DuplicateDocumentVersionName',
 };
 
 const LIMIT_ERRORS: Record<LimitExceededError['code'], string> = {
   ResourceLimit: 'ResourceLimitExceededException',
   TooManyTags: 'TooManyTagsError',
+  DocumentLimit: 'DocumentLimitExceeded',
+  DocumentVersionLimit: 'DocumentVersionLimitExceeded',
 };
 
 /** Error shapes whose model member is lower-case `message` only (spec §1.3). */

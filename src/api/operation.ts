@@ -8,6 +8,7 @@ import type { AccessKey, OperationAccess } from '../domain/access-key.js';
 import type { AccessKeyService } from '../services/access-key-service.js';
 import type { ActivationService } from '../services/activation-service.js';
 import type { CommandService } from '../services/command-service.js';
+import type { DocumentService } from '../services/document-service.js';
 import type { ManagedNodeService } from '../services/managed-node-service.js';
 import type { ResourceGroupService } from '../services/resource-group-service.js';
 import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
@@ -29,6 +30,7 @@ export interface Services {
   readonly activations: ActivationService;
   readonly nodes: ManagedNodeService;
   readonly commands: CommandService;
+  readonly documents: DocumentService;
   readonly resourceGroups: ResourceGroupService;
 }
 

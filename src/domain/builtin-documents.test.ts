@@ -269,3 +269,66 @@ describe('AWS-ConfigureAWSPackage', () => {
     expect(invalidParametersMessage('AWS-ConfigureAWSPackage', given)).toContain(mention);
   });
 });
+
+describe('injection attempts against the built-in documents', () => {
+  /** Shell syntax that must never reach a node through a constrained parameter. */
+  const ATTEMPTS = [
+    ['a semicolon', '; reboot'],
+    ['a command substitution', '$(reboot)'],
+    ['backticks', '`reboot`'],
+    ['a newline', '\nreboot'],
+    ['a pipe', '| sh'],
+    ['an and-list', '&& reboot'],
+  ] as const;
+
+  const CONSTRAINED: readonly [document: string, parameter: string, valid: string, others: Record<string, string[]>][] =
+    [
+      ['AWS-RunShellScript', 'executionTimeout', '3600', { commands: ['uptime'] }],
+      ['AWS-RunPowerShellScript', 'executionTimeout', '600', { commands: ['Get-Date'] }],
+      ['AWS-UpdateSSMAgent', 'allowDowngrade', 'false', {}],
+      ['AWS-UpdateSSMAgent', 'version', '1.2.0', {}],
+      ['AWS-ConfigureAWSPackage', 'name', 'metrics-agent', { action: ['Install'] }],
+      ['AWS-ConfigureAWSPackage', 'action', 'Install', { name: ['metrics-agent'] }],
+      ['AWS-ConfigureAWSPackage', 'installationType', 'In-place update', { action: ['Install'], name: ['x'] }],
+      ['AWS-ConfigureAWSPackage', 'version', '2.0.0-rc.1', { action: ['Install'], name: ['x'] }],
+    ];
+
+  const cases = CONSTRAINED.flatMap(([document, parameter, valid, others]) =>
+    ATTEMPTS.flatMap(([what, suffix]) => [
+      { document, parameter, others, what: `${what} appended`, value: `${valid}${suffix}` },
+      { document, parameter, others, what: `${what} alone`, value: suffix },
+    ]),
+  );
+
+  it.each(CONSTRAINED)('accepts a plain value for %s %s', (document, parameter, valid, others) => {
+    expect(() => render(document, { ...others, [parameter]: [valid] })).not.toThrow();
+  });
+
+  it.each(cases)('refuses $what in $document $parameter', ({ document, parameter, others, value }) => {
+    const message = invalidParametersMessage(document, { ...others, [parameter]: [value] });
+    expect(message).toContain(`${parameter}: ${JSON.stringify(value).slice(0, 20)}`);
+    expect(message).toMatch(/does not match the allowed pattern|is not one of the allowed values/);
+  });
+
+  it('refuses a newline after a valid value, which a multi-line $ would let through', () => {
+    expect(invalidParametersMessage('AWS-RunShellScript', { commands: ['ls'], executionTimeout: ['60\n'] })).toContain(
+      'does not match the allowed pattern',
+    );
+    expect(
+      invalidParametersMessage('AWS-ConfigureAWSPackage', { action: ['Install'], name: ['metrics-agent\n'] }),
+    ).toContain('does not match the allowed pattern');
+  });
+
+  it('passes command lines through as data: commands are the script by design', () => {
+    const [step] = render('AWS-RunShellScript', { commands: ['echo $(hostname); date'] });
+    expect(step?.inputs['runCommand']).toEqual(['echo $(hostname); date']);
+  });
+
+  it('does not substitute parameter references found in a caller value', () => {
+    const [step] = render('AWS-RunShellScript', {
+      commands: ['echo {{ executionTimeout }}'],
+      executionTimeout: ['60'],
+    });
+    expect(step?.inputs['runCommand']).toEqual(['echo {{ executionTimeout }}']);
+  });
+});

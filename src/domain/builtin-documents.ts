@@ -5,7 +5,9 @@
  * - AWS-UpdateSSMAgent's `source` points at Mado's agent manifest (`AGENT_UPDATE_MANIFEST_SOURCE`)
  *   instead of Amazon's S3 bucket;
  * - AWS-ConfigureAWSPackage is the single `aws:configurePackage` step of spec §8.5 (AWS's
- *   current version adds a Windows-only step that prepares a download folder).
+ *   current version adds a Windows-only step that prepares a download folder);
+ * - the `version` parameters of both have an `allowedPattern` (`VERSION_PATTERN`) where AWS has
+ *   none, so that no free text reaches a node through them.
  *
  * Every entry parses with `parseCommandDocument`; a test holds that.
  */
@@ -29,6 +31,14 @@ export interface BuiltinDocument {
  * the control plane it is registered with, so one document serves every installation.
  */
 export const AGENT_UPDATE_MANIFEST_SOURCE = '{ServerUrl}/agent/ssm-agent-manifest.json';
+
+/**
+ * What the `version` parameters of AWS-UpdateSSMAgent and AWS-ConfigureAWSPackage accept: empty
+ * (the latest), or up to 128 letters, digits and `. + ~ _ -` starting with a letter or digit
+ * (`1.2.0`, `2.0.0-rc.1`, `1.0+build.7`). AWS leaves these free;
+ * Mado constrains them so that a version never carries shell syntax to a node.
+ */
+export const VERSION_PATTERN = '^([0-9A-Za-z][0-9A-Za-z.+~_-]{0,127})?$';
 
 const RUN_SHELL_SCRIPT = `{
     "schemaVersion":"1.2",
@@ -113,7 +123,8 @@ const UPDATE_SSM_AGENT = `{
         "version": {
             "default": "",
             "description": "(Optional) A specific version of the Amazon SSM Agent to install. If not specified, the agent will be updated to the latest version.",
-            "type": "String"
+            "type": "String",
+            "allowedPattern": "${VERSION_PATTERN}"
         },
         "allowDowngrade": {
             "default": "false",
@@ -169,7 +180,8 @@ const CONFIGURE_AWS_PACKAGE = `{
     "version": {
       "type": "String",
       "description": "(Optional) The version of the package to install or uninstall. If you don't specify a version, the system installs the latest published version by default. The system will only attempt to uninstall the version that is currently installed. If no version of the package is installed, the system returns an error.",
-      "default": ""
+      "default": "",
+      "allowedPattern": "${VERSION_PATTERN}"
     },
     "additionalArguments": {
       "description": "(Optional) The additional parameters to provide to your install, uninstall, or update scripts.",

@@ -527,10 +527,10 @@ describe('parseCommandDocument', () => {
     expect(validationErrorOf(() => parseCommandDocument(over, 'JSON')).code).toBe('MaxDocumentSizeExceeded');
   });
 
-  it('refuses YAML content until YAML parsing is added', () => {
+  it('reads YAML content with the same rules as JSON', () => {
     const error = validationErrorOf(() => parseCommandDocument('schemaVersion: "2.2"\n', 'YAML'));
     expect(error.code).toBe('InvalidDocumentContent');
-    expect(error.message).toContain('YAML');
+    expect(error.message).toBe('mainSteps: is required: a list of at least one step');
   });
 
   it('parses a schema 2.2 document into typed parameters and steps', () => {

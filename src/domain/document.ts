@@ -6,7 +6,8 @@
  *   CommandDocument + caller's Parameters ──validateParameters──▶ ResolvedParameters  (SendCommand)
  *   CommandDocument + ResolvedParameters ──renderSteps──▶ ResolvedStep[]  (what the agent runs)
  *
- * Two content shapes are accepted:
+ * Content is JSON or YAML (`document-yaml.ts`); either reads into the same value, so every
+ * check and message below is the same for both. Two content shapes are accepted:
  * - schema 2.2: `mainSteps`, each step named by the author, optionally limited to one platform
  *   by `precondition: {"StringEquals": ["platformType", "Linux"]}`;
  * - schema 1.2: `runtimeConfig: {"<action>": {"properties": [{…}]}}`, the shape of the
@@ -22,6 +23,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedStep } from './command.js';
 import { findDuplicateJsonKey } from './document-json.js';
+import { readYaml, writeYaml } from './document-yaml.js';
 import { ValidationError, type FieldViolation } from './errors.js';
 import type { PlatformType } from './managed-node.js';
 
@@ -864,7 +866,7 @@ function parseJsonContent(content: string): unknown {
 }
 
 /**
- * Parses and validates command document content (spec §8.2).
+ * Parses and validates command document content (spec §8.2), written as JSON or YAML.
  *
  * @throws ValidationError with `code`:
  *   - `MaxDocumentSizeExceeded` when the content is over 64 KB (UTF-8);
@@ -884,12 +886,46 @@ export function parseCommandDocument(content: string, format: DocumentFormat): C
   if (content.trim() === '') {
     throw contentError('Document content is empty.');
   }
-  if (format === 'YAML') {
-    // TODO(#5): parse with the `yaml` package (uniqueKeys on, so duplicate keys are refused as
-    // findDuplicateJsonKey refuses them in JSON), then validateCommandDocument(value).
-    throw contentError('YAML document content is not supported yet; send the document as JSON (DocumentFormat JSON).');
+  return validateCommandDocument(format === 'YAML' ? parseYamlContent(content) : parseJsonContent(content));
+}
+
+function parseYamlContent(content: string): unknown {
+  const reading = readYaml(content);
+  if (!reading.ok) {
+    throw contentError(
+      reading.message,
+      reading.field === undefined ? [] : [{ field: reading.field, message: 'is defined twice' }],
+    );
   }
-  return validateCommandDocument(parseJsonContent(content));
+  return reading.value;
+}
+
+/**
+ * The format a Command document's content is read in: JSON when none is given (spec §8.6).
+ * @throws ValidationError `InvalidDocumentContent` for TEXT, which only other document types use
+ *   (spec §8.1 [LOCAL]).
+ */
+export function commandDocumentFormat(format: string | undefined): DocumentFormat {
+  if (format === undefined || format === 'JSON' || format === 'YAML') {
+    return format ?? 'JSON';
+  }
+  throw contentError(`DocumentFormat ${format} is not supported for Command documents; use JSON or YAML.`, [
+    { field: 'documentFormat', message: 'must be JSON or YAML for a Command document', value: format },
+  ]);
+}
+
+/**
+ * The same content in another format (GetDocument's `DocumentFormat`, spec §8.6): the stored
+ * text unchanged when the formats agree, otherwise the parsed value written out as JSON
+ * (indented by two spaces) or YAML. Key order is kept.
+ * @param content content that `parseCommandDocument` accepted in format `from`.
+ */
+export function convertDocumentContent(content: string, from: DocumentFormat, to: DocumentFormat): string {
+  if (from === to) {
+    return content;
+  }
+  const value = from === 'YAML' ? parseYamlContent(content) : parseJsonContent(content);
+  return to === 'YAML' ? writeYaml(value) : `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /**

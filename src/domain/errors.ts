@@ -83,12 +83,22 @@ export class AlreadyExistsError extends DomainError {
   }
 }
 
-/** A state conflict, e.g. deregistering a target that a task still uses with `Safe=true`. */
+/**
+ * A state conflict, e.g. deregistering a target that a task still uses with `Safe=true`.
+ * Document codes: `InvalidDocumentOperation` (changing an Amazon-owned document, deleting the
+ * default version), `DuplicateDocumentContent`, `DuplicateDocumentVersionName`.
+ */
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
   constructor(
     message: string,
-    readonly code: 'TargetInUse' | 'TooManyUpdates' | 'InvalidState' = 'InvalidState',
+    readonly code:
+      | 'TargetInUse'
+      | 'TooManyUpdates'
+      | 'InvalidState'
+      | 'InvalidDocumentOperation'
+      | 'DuplicateDocumentContent'
+      | 'DuplicateDocumentVersionName' = 'InvalidState',
   ) {
     super(message);
   }
@@ -99,7 +109,7 @@ export class LimitExceededError extends DomainError {
   override readonly name = 'LimitExceededError';
   constructor(
     message: string,
-    readonly code: 'ResourceLimit' | 'TooManyTags' = 'ResourceLimit',
+    readonly code: 'ResourceLimit' | 'TooManyTags' | 'DocumentLimit' | 'DocumentVersionLimit' = 'ResourceLimit',
   ) {
     super(message);
   }

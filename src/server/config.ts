@@ -111,6 +111,8 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       maintenanceWindows: quota('MADO_QUOTA_MAINTENANCE_WINDOWS', DEFAULT_QUOTAS.maintenanceWindows),
       targetsPerWindow: quota('MADO_QUOTA_TARGETS_PER_WINDOW', DEFAULT_QUOTAS.targetsPerWindow),
       tasksPerWindow: quota('MADO_QUOTA_TASKS_PER_WINDOW', DEFAULT_QUOTAS.tasksPerWindow),
+      documents: quota('MADO_QUOTA_DOCUMENTS', DEFAULT_QUOTAS.documents),
+      versionsPerDocument: quota('MADO_QUOTA_VERSIONS_PER_DOCUMENT', DEFAULT_QUOTAS.versionsPerDocument),
     }),
     accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
     defaultRegion: env.MADO_REGION ?? DEFAULTS.defaultRegion,

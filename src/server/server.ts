@@ -16,15 +16,16 @@ import { AgentGateway, DEFAULT_GATEWAY_OPTIONS } from '../dispatcher/agent-gatew
 import { CommandDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../dispatcher/command-dispatcher.js';
 import { AccessKeyService, KeyRing, type BootstrapOutcome } from '../services/access-key-service.js';
 import { ActivationService } from '../services/activation-service.js';
-import { BuiltinDocumentCatalog } from '../services/builtin-document-catalog.js';
 import { CommandService } from '../services/command-service.js';
 import type { DispatchNotifier } from '../services/dispatch-notifier.js';
 import { NO_ENGINE, type EngineNotifier } from '../services/engine-notifier.js';
 import type { DocumentCatalog } from '../services/document-catalog.js';
+import { DocumentService } from '../services/document-service.js';
 import { ManagedNodeService } from '../services/managed-node-service.js';
 import { ResourceGroupService } from '../services/resource-group-service.js';
 import { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { ServiceContext } from '../services/service-context.js';
+import { StoreDocumentCatalog } from '../services/store-document-catalog.js';
 import { TagService } from '../services/tag-service.js';
 import { WindowHistoryService } from '../services/window-history-service.js';
 import { WindowScheduleService } from '../services/window-schedule-service.js';
@@ -50,7 +51,8 @@ export interface RunningServer {
 }
 
 export interface ServiceWiring {
-  readonly documents: DocumentCatalog;
+  /** Where Run Command finds documents; default: the built-in ones and those in the store. */
+  readonly documents?: DocumentCatalog;
   readonly notifier: DispatchNotifier;
   readonly onlineThresholdMs: number;
   /** The window engine, told of window changes and cancels (none for tools that only read). */
@@ -92,6 +94,8 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     const node = await store.getManagedNode(id);
     return node !== undefined && node.deregisteredAt === undefined;
   });
+  // Documents created through the API; Amazon-owned ones are not stored and cannot be tagged.
+  tags.registerResourceType('Document', async (store, id) => (await store.getDocument(id)) !== undefined);
   return {
     windows,
     targets: new WindowTargetService(ctx, windows),
@@ -102,7 +106,12 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     accessKeys: new AccessKeyService(ctx, keyRing),
     activations: new ActivationService(ctx),
     nodes,
-    commands: new CommandService(ctx, wiring.documents, wiring.notifier),
+    commands: new CommandService(
+      ctx,
+      wiring.documents ?? new StoreDocumentCatalog(ctx.store, ctx.accountId),
+      wiring.notifier,
+    ),
+    documents: new DocumentService(ctx),
     resourceGroups: new ResourceGroupService(ctx),
   };
 }
@@ -153,7 +162,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const engine = new EngineRelay();
   const services = buildServices(ctx, keyRing, {
-    documents: new BuiltinDocumentCatalog(),
+    documents: new StoreDocumentCatalog(store, config.accountId),
     notifier: dispatcher,
     onlineThresholdMs: 2 * config.agentHeartbeatMs,
     engine,

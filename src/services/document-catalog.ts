@@ -1,9 +1,10 @@
 /**
  * Where Run Command finds documents: by name (or ARN) and version, already parsed, with what it
- * takes to validate parameters and render the steps. Built-in documents today; documents
- * created through the API join them later behind the same interface.
+ * takes to validate parameters and render the steps. `BuiltinDocumentCatalog` knows the
+ * Amazon-owned documents; `StoreDocumentCatalog` adds those created through the API.
  */
 import type { ResolvedStep } from '../domain/command.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { PlatformType } from '../domain/managed-node.js';
 
 export interface CatalogDocument {
@@ -37,4 +38,27 @@ export interface DocumentCatalog {
 export function documentNameOf(nameOrArn: string): string {
   const marker = nameOrArn.indexOf(':document/');
   return nameOrArn.startsWith('arn:') && marker >= 0 ? nameOrArn.slice(marker + ':document/'.length) : nameOrArn;
+}
+
+/**
+ * The name of a document of this server in a name or an ARN (`arn:<partition>:ssm:<region>:
+ * <account>:document/<name>`). The ARN's account must be `accountId`, or empty as in the ARNs
+ * of Amazon-owned documents (spec §2.3).
+ * @throws NotFoundError(Document) for a malformed document ARN or one of another account.
+ */
+export function localDocumentName(nameOrArn: string, accountId: string): string {
+  if (!nameOrArn.startsWith('arn:')) {
+    return nameOrArn;
+  }
+  const match = /^arn:[^:]*:ssm:[^:]*:([^:]*):document\/(.+)$/.exec(nameOrArn);
+  const account = match?.[1];
+  const name = match?.[2];
+  if (name === undefined || (account !== '' && account !== accountId)) {
+    throw new NotFoundError(
+      'Document',
+      nameOrArn,
+      `Document ${nameOrArn} does not exist or is not shared with account ${accountId}.`,
+    );
+  }
+  return name;
 }

@@ -8,12 +8,18 @@ export interface Quotas {
   readonly maintenanceWindows: number;
   readonly targetsPerWindow: number;
   readonly tasksPerWindow: number;
+  /** Documents created through the API (Amazon-owned ones do not count). */
+  readonly documents: number;
+  /** Versions that one document may have at a time. */
+  readonly versionsPerDocument: number;
 }
 
 export const DEFAULT_QUOTAS = {
   maintenanceWindows: 50,
   targetsPerWindow: 100,
   tasksPerWindow: 20,
+  documents: 500,
+  versionsPerDocument: 1000,
 } as const satisfies Quotas;
 
 export interface ServiceContext {

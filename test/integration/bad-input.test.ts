@@ -1,9 +1,10 @@
 /**
  * Bad input for every operation: each request gets SSM's error name and HTTP status, a message
- * that names the offending member, and leaves the store exactly as it was (read back through
- * the API after all the cases).
+ * that names the offending member, and leaves the store exactly as it was (windows and
+ * documents read back through the API after all the cases).
  */
 import {
+  CreateDocumentCommand,
   CreateMaintenanceWindowCommand,
   RegisterTargetWithMaintenanceWindowCommand,
   RegisterTaskWithMaintenanceWindowCommand,
@@ -12,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callRaw } from '../support/raw-client.js';
 import { ADMIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { snapshotStore } from '../support/snapshot.js';
+import { snapshotDocuments, snapshotStore } from '../support/snapshot.js';
 
 const UNKNOWN_WINDOW = 'mw-0000000000000000f';
 const UNKNOWN_UUID = '00000000-0000-4000-8000-000000000000';
@@ -43,6 +44,12 @@ const VALID_TASK = {
   MaxConcurrency: '1',
   MaxErrors: '0',
 };
+
+const SEEDED_DOCUMENT = 'Seeded-Doc';
+const VALID_DOCUMENT = JSON.stringify({
+  schemaVersion: '2.2',
+  mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['uptime'] } }],
+});
 
 const CASES: readonly Case[] = [
   // Protocol
@@ -915,6 +922,304 @@ const CASES: readonly Case[] = [
     error: 'InvalidResourceId',
     mentions: UNKNOWN_WINDOW,
   },
+
+  // CreateDocument
+  {
+    name: 'create a document without content',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc' },
+    error: 'ValidationException',
+    mentions: "'content' failed to satisfy constraint: Member must not be null",
+  },
+  {
+    name: 'create a document with empty content',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc', Content: '' },
+    error: 'ValidationException',
+    mentions: "at 'content'",
+  },
+  {
+    name: 'create a document with a two-character name',
+    op: 'CreateDocument',
+    body: { Name: 'ab', Content: VALID_DOCUMENT },
+    error: 'ValidationException',
+    mentions: "at 'name'",
+  },
+  {
+    name: 'create a document with a space in its name',
+    op: 'CreateDocument',
+    body: { Name: 'my doc', Content: VALID_DOCUMENT },
+    error: 'ValidationException',
+    mentions: 'regular expression pattern',
+  },
+  {
+    name: 'create a document with a reserved name',
+    op: 'CreateDocument',
+    body: { Name: 'AWSSupport-Mine', Content: VALID_DOCUMENT },
+    error: 'ValidationException',
+    mentions: 'reserved for Amazon-owned documents',
+  },
+  {
+    name: 'create a document of an unknown type',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc', Content: VALID_DOCUMENT, DocumentType: 'Script' },
+    error: 'ValidationException',
+    mentions: "at 'documentType' failed to satisfy constraint: Member must satisfy enum value set",
+  },
+  {
+    name: 'create a document in an unknown format',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc', Content: VALID_DOCUMENT, DocumentFormat: 'XML' },
+    error: 'ValidationException',
+    mentions: "at 'documentFormat'",
+  },
+  {
+    name: 'create a document with a target type not starting with a slash',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc', Content: VALID_DOCUMENT, TargetType: 'AWS::EC2::Instance' },
+    error: 'ValidationException',
+    mentions: "at 'targetType'",
+  },
+  {
+    name: 'create a document with content as an object',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc', Content: { schemaVersion: '2.2' } },
+    error: 'SerializationException',
+    mentions: 'content',
+  },
+  {
+    name: 'create a document whose step has no action',
+    op: 'CreateDocument',
+    body: {
+      Name: 'New-Doc',
+      Content: JSON.stringify({ schemaVersion: '2.2', mainSteps: [{ name: 'go', inputs: { runCommand: ['ls'] } }] }),
+    },
+    error: 'InvalidDocumentContent',
+    mentions: 'mainSteps[0] (go).action: is required',
+  },
+  {
+    name: 'create a document with a reserved tag key',
+    op: 'CreateDocument',
+    body: { Name: 'New-Doc', Content: VALID_DOCUMENT, Tags: [{ Key: 'aws:owner', Value: 'x' }] },
+    error: 'ValidationException',
+    mentions: 'tags.1.member.key',
+  },
+  {
+    name: 'create a document whose name is taken',
+    op: 'CreateDocument',
+    body: { Name: SEEDED_DOCUMENT, Content: VALID_DOCUMENT },
+    error: 'DocumentAlreadyExists',
+    mentions: SEEDED_DOCUMENT,
+  },
+
+  // UpdateDocument
+  {
+    name: 'update a document without a name',
+    op: 'UpdateDocument',
+    body: { Content: VALID_DOCUMENT },
+    error: 'ValidationException',
+    mentions: "'name' failed to satisfy constraint: Member must not be null",
+  },
+  {
+    name: 'update a document at a version that is not a number',
+    op: 'UpdateDocument',
+    body: { Name: SEEDED_DOCUMENT, Content: VALID_DOCUMENT, DocumentVersion: 'latest' },
+    error: 'ValidationException',
+    mentions: "at 'documentVersion'",
+  },
+  {
+    name: 'update an unknown document',
+    op: 'UpdateDocument',
+    body: { Name: 'No-Such-Doc', Content: VALID_DOCUMENT },
+    error: 'InvalidDocument',
+    mentions: 'No-Such-Doc',
+  },
+  {
+    name: 'update a document with unchanged content',
+    op: 'UpdateDocument',
+    body: { Name: SEEDED_DOCUMENT, Content: VALID_DOCUMENT },
+    error: 'DuplicateDocumentContent',
+    mentions: 'version 1',
+  },
+  {
+    name: 'update an Amazon-owned document',
+    op: 'UpdateDocument',
+    body: { Name: 'AWS-RunShellScript', Content: VALID_DOCUMENT },
+    error: 'InvalidDocumentOperation',
+    mentions: 'AWS-RunShellScript',
+  },
+
+  // GetDocument, DescribeDocument
+  {
+    name: 'get a document without a name',
+    op: 'GetDocument',
+    body: {},
+    error: 'ValidationException',
+    mentions: "'name' failed to satisfy constraint: Member must not be null",
+  },
+  {
+    name: 'get an unknown document',
+    op: 'GetDocument',
+    body: { Name: 'No-Such-Doc' },
+    error: 'InvalidDocument',
+    mentions: 'No-Such-Doc',
+  },
+  {
+    name: 'get document version 0',
+    op: 'GetDocument',
+    body: { Name: SEEDED_DOCUMENT, DocumentVersion: '0' },
+    error: 'ValidationException',
+    mentions: "at 'documentVersion'",
+  },
+  {
+    name: 'get a document as TEXT',
+    op: 'GetDocument',
+    body: { Name: SEEDED_DOCUMENT, DocumentFormat: 'TEXT' },
+    error: 'ValidationException',
+    mentions: 'documentFormat',
+  },
+  {
+    name: 'describe a version of a built-in document it does not have',
+    op: 'DescribeDocument',
+    body: { Name: 'AWS-RunShellScript', DocumentVersion: '2' },
+    error: 'InvalidDocumentVersion',
+    mentions: 'AWS-RunShellScript',
+  },
+  {
+    name: 'describe a document by an unknown version name',
+    op: 'DescribeDocument',
+    body: { Name: SEEDED_DOCUMENT, VersionName: 'nope' },
+    error: 'InvalidDocumentVersion',
+    mentions: 'nope',
+  },
+
+  // ListDocuments, ListDocumentVersions
+  {
+    name: 'list 51 documents a page',
+    op: 'ListDocuments',
+    body: { MaxResults: 51 },
+    error: 'ValidationException',
+    mentions: "at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 50",
+  },
+  {
+    name: 'list documents with seven filters',
+    op: 'ListDocuments',
+    body: { Filters: Array.from({ length: 7 }, () => ({ Key: 'Name', Values: ['a'] })) },
+    error: 'ValidationException',
+    mentions: "at 'filters'",
+  },
+  {
+    name: 'list documents with an unknown filter key',
+    op: 'ListDocuments',
+    body: { Filters: [{ Key: 'Color', Values: ['red'] }] },
+    error: 'InvalidFilterKey',
+    mentions: 'Color',
+  },
+  {
+    name: 'list documents with an unknown legacy filter key',
+    op: 'ListDocuments',
+    body: { DocumentFilterList: [{ key: 'SearchKeyword', value: 'x' }] },
+    error: 'InvalidFilterKey',
+    mentions: 'SearchKeyword',
+  },
+  {
+    name: 'list documents with both filter lists',
+    op: 'ListDocuments',
+    body: { Filters: [{ Key: 'Owner', Values: ['Self'] }], DocumentFilterList: [{ key: 'Owner', value: 'Self' }] },
+    error: 'ValidationException',
+    mentions: 'not both',
+  },
+  {
+    name: 'list documents of an unknown owner',
+    op: 'ListDocuments',
+    body: { Filters: [{ Key: 'Owner', Values: ['Mine'] }] },
+    error: 'ValidationException',
+    mentions: 'filters.1.member.values',
+  },
+  {
+    name: 'list documents of an unknown platform',
+    op: 'ListDocuments',
+    body: { Filters: [{ Key: 'PlatformTypes', Values: ['Solaris'] }] },
+    error: 'ValidationException',
+    mentions: 'Solaris',
+  },
+  {
+    name: 'list documents by two tag keys',
+    op: 'ListDocuments',
+    body: {
+      Filters: [
+        { Key: 'tag:a', Values: ['1'] },
+        { Key: 'tag:b', Values: ['2'] },
+      ],
+    },
+    error: 'ValidationException',
+    mentions: 'one tag key',
+  },
+  {
+    name: 'list documents with a forged token',
+    op: 'ListDocuments',
+    body: { NextToken: 'not-a-token' },
+    error: 'InvalidNextToken',
+    mentions: 'NextToken',
+  },
+  {
+    name: 'list the versions of an unknown document',
+    op: 'ListDocumentVersions',
+    body: { Name: 'No-Such-Doc' },
+    error: 'InvalidDocument',
+    mentions: 'No-Such-Doc',
+  },
+  {
+    name: 'list document versions with a forged token',
+    op: 'ListDocumentVersions',
+    body: { Name: SEEDED_DOCUMENT, NextToken: 'forged.token' },
+    error: 'InvalidNextToken',
+    mentions: 'NextToken',
+  },
+
+  // UpdateDocumentDefaultVersion, DeleteDocument
+  {
+    name: 'make $LATEST the default version',
+    op: 'UpdateDocumentDefaultVersion',
+    body: { Name: SEEDED_DOCUMENT, DocumentVersion: '$LATEST' },
+    error: 'ValidationException',
+    mentions: "at 'documentVersion' failed to satisfy constraint: Member must satisfy regular expression pattern",
+  },
+  {
+    name: 'make a version that does not exist the default',
+    op: 'UpdateDocumentDefaultVersion',
+    body: { Name: SEEDED_DOCUMENT, DocumentVersion: '9' },
+    error: 'InvalidDocumentVersion',
+    mentions: 'no version 9',
+  },
+  {
+    name: 'delete an unknown document',
+    op: 'DeleteDocument',
+    body: { Name: 'No-Such-Doc' },
+    error: 'InvalidDocument',
+    mentions: 'No-Such-Doc',
+  },
+  {
+    name: 'delete an Amazon-owned document',
+    op: 'DeleteDocument',
+    body: { Name: 'AWS-RunShellScript' },
+    error: 'InvalidDocumentOperation',
+    mentions: 'owned by Amazon',
+  },
+  {
+    name: 'delete a document by ARN',
+    op: 'DeleteDocument',
+    body: { Name: `arn:aws:ssm:us-east-1:123456789012:document/${SEEDED_DOCUMENT}` },
+    error: 'ValidationException',
+    mentions: "at 'name'",
+  },
+  {
+    name: 'delete a document with Force as a string',
+    op: 'DeleteDocument',
+    body: { Name: SEEDED_DOCUMENT, Force: 'yes' },
+    error: 'SerializationException',
+    mentions: 'force',
+  },
 ];
 
 describe('bad input', () => {
@@ -922,6 +1227,7 @@ describe('bad input', () => {
   let ssm: SSMClient;
   let ids: Record<'$W' | '$T' | '$K', string>;
   let before: unknown;
+  let documentsBefore: unknown;
 
   const substitute = (value: unknown): unknown =>
     typeof value === 'string'
@@ -948,7 +1254,9 @@ describe('bad input', () => {
     ids = { $W: window.WindowId!, $T: target.WindowTargetId!, $K: '' };
     const task = await ssm.send(new RegisterTaskWithMaintenanceWindowCommand(substitute(VALID_TASK) as never));
     ids.$K = task.WindowTaskId!;
+    await ssm.send(new CreateDocumentCommand({ Name: SEEDED_DOCUMENT, Content: VALID_DOCUMENT }));
     before = await snapshotStore(ssm);
+    documentsBefore = await snapshotDocuments(ssm);
   });
 
   afterAll(async () => {
@@ -1024,5 +1332,6 @@ describe('bad input', () => {
 
   it('leaves the store exactly as it was after every rejected request', async () => {
     expect(await snapshotStore(ssm)).toEqual(before);
+    expect(await snapshotDocuments(ssm)).toEqual(documentsBefore);
   });
 });

@@ -5,6 +5,8 @@
  */
 export {
   BUILT_AT,
+  aDocumentVersion,
+  aStoredDocument,
   aTaskExecution,
   aTaskInvocation,
   aWindow,

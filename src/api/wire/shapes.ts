@@ -109,6 +109,57 @@ export const CommandId = str({ min: 36, max: 36 });
 export const CommandMaxResults = int({ min: 1, max: 50 });
 export const CommandPluginName = str({ min: 4 });
 export const DocumentARN = str({ pattern: '^[a-zA-Z0-9_\\-.:/]{3,128}$' });
+export const DocumentName = str({ pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' });
+export const DocumentDisplayName = str({ min: 0, max: 1024, pattern: '^[\\w\\.\\-\\:\\/ ]*$' });
+export const DocumentVersionName = str({ pattern: '^[a-zA-Z0-9_\\-.]{1,128}$' });
+/** UpdateDocumentDefaultVersion's DocumentVersion: a number only. */
+export const DocumentVersionNumber = str({ pattern: '(^[1-9][0-9]*$)' });
+export const DocumentType = enumOf([
+  'Command',
+  'Policy',
+  'Automation',
+  'Session',
+  'Package',
+  'ApplicationConfiguration',
+  'ApplicationConfigurationSchema',
+  'DeploymentStrategy',
+  'ChangeCalendar',
+  'Automation.ChangeTemplate',
+  'ProblemAnalysis',
+  'ProblemAnalysisTemplate',
+  'CloudFormation',
+  'ConformancePackTemplate',
+  'QuickSetup',
+  'ManualApprovalPolicy',
+  'AutoApprovalPolicy',
+]);
+export const DocumentFormat = enumOf(['YAML', 'JSON', 'TEXT']);
+export const TargetType = str({ min: 0, max: 200, pattern: '^\\/[\\w\\.\\-\\:\\/]*$' });
+export const DocumentMaxResults = int({ min: 1, max: 50 });
+export const DocumentRequires = z.object({
+  Name: DocumentARN,
+  Version: DocumentVersion.optional(),
+  RequireType: str({ min: 0, max: 128, pattern: '^[a-zA-Z0-9_\\-.]{1,128}$' }).optional(),
+  VersionName: DocumentVersionName.optional(),
+});
+export const AttachmentsSource = z.object({
+  Key: enumOf(['SourceUrl', 'S3FileUrl', 'AttachmentReference']).optional(),
+  Values: list(str({ min: 1, max: 1024 }), { min: 1, max: 1 }).optional(),
+  Name: str({ pattern: '^[a-zA-Z0-9_\\-.]{3,128}$' }).optional(),
+});
+/** ListDocuments `Filters`. An unknown key is answered with InvalidFilterKey (spec §8.6). */
+export const DocumentKeyValuesFilter = z.object({
+  Key: str({ min: 1, max: 128 }).optional(),
+  Values: list(str({ min: 1, max: 256 })).optional(),
+});
+/**
+ * The legacy ListDocuments filter (lower-case `key`/`value`). The model makes `key` an enum;
+ * an unknown key is answered with InvalidFilterKey, as for `Filters`.
+ */
+export const DocumentFilter = z.object({
+  key: str({ min: 1 }),
+  value: str({ min: 1 }),
+});
 export const ActivationId = str({
   pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
 });

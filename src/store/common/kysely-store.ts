@@ -7,6 +7,7 @@ import type { AccessKey } from '../../domain/access-key.js';
 import type { Activation } from '../../domain/activation.js';
 import type { Command, CommandInvocation, PluginOutput } from '../../domain/command.js';
 import type { ManagedNode, NodeFacts } from '../../domain/managed-node.js';
+import type { DocumentVersionSummary, StoredDocument, StoredDocumentVersion } from '../../domain/stored-document.js';
 import type { ResourceGroup } from '../../domain/resource-group.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
 import type { Tag, TaggableResourceType } from '../../domain/tags.js';
@@ -17,11 +18,14 @@ import type {
   CommandProgressChange,
   CommandQuery,
   Cursor,
+  DocumentListing,
+  DocumentQuery,
   InvocationChange,
   InvocationQuery,
   NodeWithTags,
   IdempotencyRecord,
   Page,
+  PageRequest,
   Store,
   TaskExecutionChange,
   TaskExecutionQuery,
@@ -59,6 +63,7 @@ import {
   windowExecutionToRow,
   windowToRow,
 } from './rows.js';
+import * as documents from './document-queries.js';
 import type { Database } from './schema.js';
 
 type Direction = 'asc' | 'desc';
@@ -957,6 +962,62 @@ export class KyselyStore implements Store {
   async deleteResourceGroup(name: string): Promise<boolean> {
     const result = await this.db.deleteFrom('resource_groups').where('name', '=', name).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+
+  // Documents (queries in document-queries.ts)
+
+  async insertDocument(document: StoredDocument, version: StoredDocumentVersion, tags: readonly Tag[]): Promise<void> {
+    await this.transaction((store) => documents.insertDocument((store as KyselyStore).db, document, version, tags));
+  }
+
+  async getDocument(name: string): Promise<StoredDocument | undefined> {
+    return documents.getDocument(this.db, name);
+  }
+
+  async countDocuments(): Promise<number> {
+    return documents.countDocuments(this.db);
+  }
+
+  async listDocuments(query: DocumentQuery): Promise<Page<DocumentListing>> {
+    return documents.listDocuments(this.db, query);
+  }
+
+  async insertDocumentVersion(version: StoredDocumentVersion): Promise<void> {
+    await this.transaction((store) => documents.insertDocumentVersion((store as KyselyStore).db, version));
+  }
+
+  async getDocumentVersion(name: string, documentVersion: number): Promise<StoredDocumentVersion | undefined> {
+    return documents.getDocumentVersion(this.db, name, documentVersion);
+  }
+
+  async findDocumentVersionByName(name: string, versionName: string): Promise<StoredDocumentVersion | undefined> {
+    return documents.findDocumentVersionByName(this.db, name, versionName);
+  }
+
+  async findDocumentVersionByHash(name: string, hash: string): Promise<number | undefined> {
+    return documents.findDocumentVersionByHash(this.db, name, hash);
+  }
+
+  async countDocumentVersions(name: string): Promise<number> {
+    return documents.countDocumentVersions(this.db, name);
+  }
+
+  async listDocumentVersions(name: string, page: PageRequest): Promise<Page<DocumentVersionSummary>> {
+    return documents.listDocumentVersions(this.db, name, page);
+  }
+
+  async setDefaultDocumentVersion(name: string, documentVersion: number): Promise<boolean> {
+    return documents.setDefaultDocumentVersion(this.db, name, documentVersion);
+  }
+
+  async deleteDocument(name: string): Promise<boolean> {
+    return this.transaction((store) => documents.deleteDocument((store as KyselyStore).db, name));
+  }
+
+  async deleteDocumentVersion(name: string, documentVersion: number): Promise<boolean> {
+    return this.transaction((store) =>
+      documents.deleteDocumentVersion((store as KyselyStore).db, name, documentVersion),
+    );
   }
 
   // Run Command

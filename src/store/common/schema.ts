@@ -214,6 +214,35 @@ export interface InvocationOutputsTable {
   stderr: string;
 }
 
+export interface DocumentsTable {
+  name: string;
+  document_type: string;
+  owner: string;
+  default_version: number;
+  latest_version: number;
+  version_counter: number;
+  created_at: number;
+}
+
+export interface DocumentVersionsTable {
+  name: string;
+  document_version: number;
+  version_name: string | null;
+  display_name: string | null;
+  content: string;
+  document_format: string;
+  hash: string;
+  schema_version: string;
+  description: string | null;
+  parameters: string;
+  platform_types: string;
+  target_type: string | null;
+  requires: string | null;
+  attachments: string | null;
+  status: string;
+  created_at: number;
+}
+
 export interface Database {
   activations: ActivationsTable;
   managed_nodes: ManagedNodesTable;
@@ -232,4 +261,6 @@ export interface Database {
   access_keys: AccessKeysTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  documents: DocumentsTable;
+  document_versions: DocumentVersionsTable;
 }

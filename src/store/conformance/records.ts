@@ -5,8 +5,10 @@
  * They live here, beside the conformance suite, because the suite is compiled with `src/` and
  * cannot import from `test/`; tests import them through `test/support/builders.ts`.
  */
+import { createHash } from 'node:crypto';
 import type { Command, CommandInvocation } from '../../domain/command.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
+import type { StoredDocument, StoredDocumentVersion } from '../../domain/stored-document.js';
 import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
 import { newUuid, newWindowId } from '../../shared/ids.js';
 
@@ -137,6 +139,53 @@ export function aCommandInvocation(overrides: Partial<CommandInvocation> = {}): 
     statusDetails: 'Pending',
     requestedAt: BUILT_AT,
     plugins: [],
+    ...overrides,
+  };
+}
+
+const DOCUMENT_CONTENT = JSON.stringify({
+  schemaVersion: '2.2',
+  description: 'Prints uptime',
+  mainSteps: [{ action: 'aws:runShellScript', name: 'uptime', inputs: { runCommand: ['uptime'] } }],
+});
+
+let documentSequence = 0;
+
+/** A stored Command document at version 1 (default and latest), with a fresh name. */
+export function aStoredDocument(overrides: Partial<StoredDocument> = {}): StoredDocument {
+  documentSequence += 1;
+  return {
+    name: `Doc-${documentSequence}`,
+    documentType: 'Command',
+    owner: '123456789012',
+    defaultVersion: 1,
+    latestVersion: 1,
+    versionCounter: 1,
+    createdAt: BUILT_AT,
+    ...overrides,
+  };
+}
+
+/**
+ * A version of a stored document (version 1 of `Doc-1` unless overridden). The content is a
+ * real schema 2.2 document, made distinct per version so that hashes differ.
+ */
+export function aDocumentVersion(overrides: Partial<StoredDocumentVersion> = {}): StoredDocumentVersion {
+  const name = overrides.name ?? 'Doc-1';
+  const documentVersion = overrides.documentVersion ?? 1;
+  const content = overrides.content ?? DOCUMENT_CONTENT.replace('Prints uptime', `Prints uptime (${documentVersion})`);
+  return {
+    name,
+    documentVersion,
+    content,
+    documentFormat: 'JSON',
+    hash: createHash('sha256').update(content).digest('hex'),
+    schemaVersion: '2.2',
+    description: `Prints uptime (${documentVersion})`,
+    parameters: [],
+    platformTypes: ['Linux', 'MacOS'],
+    status: 'Active',
+    createdAt: BUILT_AT,
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/m
 import type { Command } from '../../domain/command.js';
 import type { RunPlan, TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
 import type { Cursor, IdempotencyRecord, Page, Store } from '../store.js';
+import { describeDocumentConformance } from './document-conformance.js';
 import {
   aCommand,
   aCommandInvocation,
@@ -1585,6 +1586,8 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await store.getTags('MaintenanceWindow', windowIdOf(1))).toEqual([{ Key: 'Env', Value: 'Dev' }]);
       });
     });
+
+    describeDocumentConformance(() => store);
 
     describe('idempotency records', () => {
       const record = (overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord => ({
