@@ -1,9 +1,11 @@
 /**
- * Starts the real `mado server` process (the built CLI) on an ephemeral port with its own data
- * directory, and gives tests its URL, admin credentials and an @aws-sdk/client-ssm client.
+ * Starts the real `mado server` process (the built CLI) on an ephemeral port (or a fixed one, for
+ * restarts that agents must find again) with its own data directory, and gives tests its URL,
+ * admin credentials and an @aws-sdk/client-ssm client.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -40,8 +42,28 @@ export interface StartOptions {
   readonly dataDir?: string;
   readonly env?: Record<string, string>;
   readonly args?: readonly string[];
+  /**
+   * Listen on this port (default 0: an ephemeral one). A server restarted on the same data
+   * directory must keep its port for registered agents, which know it by URL, to reconnect.
+   */
+  readonly port?: number;
   /** Set the admin key through the environment (default true). */
   readonly adminFromEnv?: boolean;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for `StartOptions.port`). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolveListen, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => resolveListen());
+  });
+  const address = probe.address();
+  await new Promise<void>((resolveClose) => probe.close(() => resolveClose()));
+  if (address === null || typeof address === 'string') {
+    throw new Error('could not read the probe port');
+  }
+  return address.port;
 }
 
 export async function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
@@ -57,7 +79,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   };
   const child = spawn(
     process.execPath,
-    [MADO_BIN, 'server', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],
+    [MADO_BIN, 'server', '--port', String(options.port ?? 0), '--data-dir', dataDir, ...(options.args ?? [])],
     { env, stdio: 'pipe' },
   );
   let output = '';
