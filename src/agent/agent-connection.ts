@@ -31,6 +31,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentEventListener } from './agent-events.js';
 import type { InvocationManager } from './invocation-manager.js';
+import type { SessionChannel } from './session-channel.js';
 import { wireFacts } from './node-facts.js';
 import { signHello } from './node-key.js';
 import { AGENT_VERSION } from './version.js';
@@ -69,6 +70,8 @@ export interface SessionOptions {
   readonly handshakeTimeoutMs: number;
   /** Aborting it closes the connection (the agent is stopping). */
   readonly signal: AbortSignal;
+  /** Others that talk to the server over this connection (package downloads, inventory). */
+  readonly channels?: readonly SessionChannel[];
   readonly onEvent?: AgentEventListener;
 }
 
@@ -129,6 +132,9 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
       sessionTimers.abort();
       options.signal.removeEventListener('abort', onStop);
       manager.detach();
+      for (const channel of options.channels ?? []) {
+        channel.detach();
+      }
       if (ws.readyState === WebSocket.OPEN && closeCode !== 0) {
         ws.close(closeCode, closeReason);
       } else {
@@ -211,6 +217,9 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
           logger.info({ heartbeatIntervalMs: message.heartbeatIntervalMs }, 'connected to the server');
           options.onEvent?.({ type: 'welcomed', heartbeatIntervalMs: message.heartbeatIntervalMs });
           manager.attach(send);
+          for (const channel of options.channels ?? []) {
+            channel.attach(send);
+          }
           heartbeatLoop(message.heartbeatIntervalMs).catch(() => {
             // Aborted: the session ended.
           });
@@ -231,6 +240,15 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
             manager.handleCancel(message.commandId);
           } else {
             manager.handleResultAck(message.commandId);
+          }
+          return;
+        }
+        case 'package':
+        case 'packageChunk':
+        case 'release':
+        case 'releaseChunk': {
+          if (!(options.channels ?? []).some((channel) => channel.handle(message))) {
+            logger.debug({ type: message.type, requestId: message.requestId }, 'answer nobody waits for; ignored');
           }
           return;
         }

@@ -26,6 +26,11 @@ export interface AgentSettings {
   readonly restartCapMs: number;
   /** Supervisor: a worker that ran at least this long before dying is not part of a crash loop. */
   readonly stableWorkerMs: number;
+  /**
+   * Supervisor: how long a worker started from a newly installed release has to connect to the
+   * server before the supervisor rolls back to the previous release.
+   */
+  readonly updateConfirmMs: number;
 }
 
 export const DEFAULT_AGENT_SETTINGS = Object.freeze({
@@ -40,6 +45,7 @@ export const DEFAULT_AGENT_SETTINGS = Object.freeze({
   restartBaseMs: 1_000,
   restartCapMs: 60_000,
   stableWorkerMs: 60_000,
+  updateConfirmMs: 90_000,
 }) satisfies AgentSettings;
 
 /**

@@ -10,5 +10,11 @@ export const EXIT_REVOKED = 77;
 /** The state directory is missing, incomplete or unsafe (see the message printed before). */
 export const EXIT_STATE_INVALID = 78;
 
+/**
+ * The worker installed an agent release and asks to be restarted from it (aws:updateSsmAgent):
+ * the supervisor starts the new bundle on trial (see supervisor.ts). Not final.
+ */
+export const EXIT_SWITCH_RELEASE = 75;
+
 /** Codes after which the supervisor stops instead of restarting the worker. */
 export const FINAL_EXIT_CODES: ReadonlySet<number> = new Set([EXIT_REVOKED, EXIT_STATE_INVALID]);

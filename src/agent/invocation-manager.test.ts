@@ -305,3 +305,71 @@ describe('invocation manager', () => {
     await harness.manager.shutdown();
   });
 });
+
+describe('invocation manager: holding starts for an agent self-update', () => {
+  const OTHER_ID = '22222222-2222-4333-8444-555555555555';
+  const UPDATE_ID = '33333333-2222-4333-8444-555555555555';
+
+  it('accepts deliveries while starts are held and runs them on resumeStarts', async () => {
+    const harness = new Harness();
+    harness.manager.holdStarts();
+    harness.manager.handleDeliver(invocation('test:count', OTHER_ID));
+    expect(harness.types()).toEqual(['accepted']);
+    expect(harness.journal.get(OTHER_ID)?.state).toBe('accepted');
+    harness.manager.startAccepted();
+    expect(runs).toEqual([]);
+    harness.manager.resumeStarts();
+    await harness.finished(OTHER_ID);
+    expect(runs).toEqual([`${OTHER_ID}:only`]);
+  });
+
+  it('waits in drainOthers until every other invocation has ended, not for the caller itself', async () => {
+    const harness = new Harness();
+    harness.manager.handleDeliver(invocation('test:block', UPDATE_ID));
+    harness.manager.handleDeliver(invocation('test:block', OTHER_ID));
+    expect(harness.manager.runningOtherThan(UPDATE_ID)).toBe(1);
+    let drained = false;
+    const draining = harness.manager.drainOthers(UPDATE_ID, new AbortController().signal).then((done) => {
+      drained = done;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    releases.get(OTHER_ID)!({ outcome: 'Success', responseCode: 0, stdout: '', stderr: '' });
+    await draining;
+    expect(drained).toBe(true);
+    expect(harness.manager.runningOtherThan(UPDATE_ID)).toBe(0);
+    await harness.manager.shutdown();
+  });
+
+  it('gives up draining when its signal aborts', async () => {
+    const harness = new Harness();
+    harness.manager.handleDeliver(invocation('test:block', OTHER_ID));
+    const controller = new AbortController();
+    const draining = harness.manager.drainOthers(UPDATE_ID, controller.signal);
+    controller.abort('timeout');
+    expect(await draining).toBe(false);
+    await harness.manager.shutdown();
+  });
+
+  it('keeps the commands it is told to out of crash recovery', () => {
+    const harness = new Harness();
+    for (const commandId of [UPDATE_ID, OTHER_ID]) {
+      harness.journal.tryAccept(invocation('test:count', commandId), nowMs);
+      harness.journal.markRunning(commandId, nowMs);
+    }
+    expect(harness.manager.recover(new Set([UPDATE_ID]))).toEqual([OTHER_ID]);
+    expect(harness.journal.get(UPDATE_ID)?.state).toBe('running');
+  });
+
+  it('finishes a running invocation reported from elsewhere once, and sends its result', () => {
+    const harness = new Harness();
+    harness.journal.tryAccept(invocation('test:count', UPDATE_ID), nowMs);
+    harness.journal.markRunning(UPDATE_ID, nowMs);
+    const steps = [
+      { name: 'only', action: 'test:count', outcome: 'Success' as const, responseCode: 0, stdout: 'ok\n', stderr: '' },
+    ];
+    expect(harness.manager.finishFromElsewhere(UPDATE_ID, 'Success', steps)).toBe(true);
+    expect(harness.manager.finishFromElsewhere(UPDATE_ID, 'Success', steps)).toBe(false);
+    expect(harness.sent).toEqual([{ type: 'result', commandId: UPDATE_ID, outcome: 'Success', steps }]);
+  });
+});

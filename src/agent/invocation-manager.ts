@@ -17,9 +17,11 @@
  *
  * Modes: normal → shutting down (no new deliveries accepted; running invocations are stopped
  * and left `running` in the journal, so that the next start reports them Failed: the same path
- * as a crash).
+ * as a crash). Starts can also be held (`holdStarts`) while an agent self-update waits for the
+ * other invocations to end or is on trial: deliveries are then journaled and accepted but start
+ * only on `resumeStarts` (or in the next worker, which starts accepted invocations).
  */
-import type { AgentMessage, DeliveredInvocation } from '../protocol/agent-protocol.js';
+import type { AgentMessage, DeliveredInvocation, InvocationOutcome, StepResult } from '../protocol/agent-protocol.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentEventListener } from './agent-events.js';
@@ -54,6 +56,7 @@ export class InvocationManager {
   private readonly resultSentAt = new Map<string, number>();
   private lastPruneAt = Number.NEGATIVE_INFINITY;
   private isShuttingDown = false;
+  private isHoldingStarts = false;
 
   constructor(private readonly options: InvocationManagerOptions) {}
 
@@ -80,11 +83,11 @@ export class InvocationManager {
    * and Failed (its leftover processes are killed when they can be identified for sure), and
    * acknowledged entries past retention are pruned. Returns the recovered command ids.
    */
-  recover(): string[] {
+  recover(except: ReadonlySet<string> = new Set()): string[] {
     const recovered: string[] = [];
     const now = this.now();
     for (const entry of this.options.journal.list()) {
-      if (entry.state !== 'running') {
+      if (entry.state !== 'running' || except.has(entry.commandId)) {
         continue;
       }
       const fingerprint = entry.activeStep?.process;
@@ -105,6 +108,9 @@ export class InvocationManager {
 
   /** Starts the invocations that were accepted but had not started when the agent stopped. */
   startAccepted(): void {
+    if (this.isHoldingStarts) {
+      return;
+    }
     for (const entry of this.options.journal.list()) {
       if (entry.state === 'accepted' && !this.running.has(entry.commandId)) {
         this.start(entry);
@@ -186,9 +192,59 @@ export class InvocationManager {
     this.sendFrame({ type: 'accepted', commandId });
     this.emit({ type: 'invocation-accepted', commandId });
     const entry = journal.get(commandId);
-    if (entry !== undefined) {
+    if (entry !== undefined && !this.isHoldingStarts) {
       this.start(entry);
     }
+  }
+
+  /** Accepted invocations stay accepted (not started) until `resumeStarts`. */
+  holdStarts(): void {
+    this.isHoldingStarts = true;
+  }
+
+  /** Ends `holdStarts` and starts what was accepted meanwhile. */
+  resumeStarts(): void {
+    this.isHoldingStarts = false;
+    if (!this.isShuttingDown) {
+      this.startAccepted();
+    }
+  }
+
+  /**
+   * Holds new starts and waits until no invocation but `commandId` runs. Resolves false when
+   * `signal` aborts first (starts stay held: the caller resumes them).
+   */
+  async drainOthers(commandId: string, signal: AbortSignal): Promise<boolean> {
+    this.holdStarts();
+    const aborted = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    for (;;) {
+      const others = [...this.running].filter(([id]) => id !== commandId).map(([, running]) => running.done);
+      if (others.length === 0) {
+        return true;
+      }
+      if (signal.aborted) {
+        return false;
+      }
+      await Promise.race([Promise.all(others), aborted]);
+    }
+  }
+
+  /** Number of invocations running now other than `commandId`. */
+  runningOtherThan(commandId: string): number {
+    return [...this.running.keys()].filter((id) => id !== commandId).length;
+  }
+
+  /**
+   * Finishes an invocation that is `running` in the journal without running here (the one whose
+   * self-update restarted the worker), and sends its result. Does nothing for another state.
+   */
+  finishFromElsewhere(commandId: string, outcome: InvocationOutcome, steps: readonly StepResult[]): boolean {
+    const entry = this.options.journal.get(commandId);
+    if (entry?.state !== 'running' || this.running.has(commandId)) {
+      return false;
+    }
+    this.finish(commandId, outcome, steps);
+    return true;
   }
 
   handleCancel(commandId: string): void {

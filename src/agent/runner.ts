@@ -221,6 +221,7 @@ export async function runInvocation(
           commandId: invocation.commandId,
           nodeId: options.nodeId,
           stepIndex: index,
+          stepCount: invocation.steps.length,
           platform: options.platform,
           workDir: runDir,
           scriptDir,

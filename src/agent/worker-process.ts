@@ -8,7 +8,11 @@
  * Order at stop: close the connection, stop running invocations (their process trees are
  * killed; they stay `running` in the journal and are reported Failed by the next start), exit.
  *
- * Exit codes: 0 stopped, EXIT_REVOKED (77) revoked, EXIT_STATE_INVALID (78) unusable state.
+ * A self-update (`aws:updateSsmAgent`, self-update.ts) is settled from releases/update.json
+ * before that recovery, and ends the worker with EXIT_SWITCH_RELEASE for the supervisor.
+ *
+ * Exit codes: 0 stopped, EXIT_REVOKED (77) revoked, EXIT_STATE_INVALID (78) unusable state,
+ * EXIT_SWITCH_RELEASE (75) restart from the release just installed.
  */
 import { join } from 'node:path';
 import { platformTypeOf } from '../domain/managed-node.js';
@@ -16,10 +20,22 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentEventListener } from './agent-events.js';
 import type { AgentSettings } from './config.js';
-import { EXIT_REVOKED, EXIT_STATE_INVALID } from './exit-codes.js';
+import { createConfigurePackageAction } from './actions/configure-package.js';
+import { createUpdateSsmAgentAction } from './actions/update-ssm-agent.js';
+import { EXIT_REVOKED, EXIT_STATE_INVALID, EXIT_SWITCH_RELEASE } from './exit-codes.js';
+import { InstalledPackages } from './installed-packages.js';
 import { InvocationManager } from './invocation-manager.js';
+import { InventoryReporter } from './inventory-reporter.js';
 import { Journal } from './journal.js';
 import { collectNodeFacts } from './node-facts.js';
+import { ServerPackageSource } from './package-download.js';
+import { DEFAULT_ACTIONS } from './runner.js';
+import { ReleaseClient } from './release-client.js';
+import { ReleaseState } from './release-state.js';
+import { SelfUpdate, type SupervisorChannel } from './self-update.js';
+import { ServerRequests } from './server-requests.js';
+import { parseSupervisorMessage } from './supervisor-ipc.js';
+import { AGENT_VERSION } from './version.js';
 import { JOURNAL_DIR, loadState, StateDirectoryError, WORK_DIR, type LoadedState } from './state-directory.js';
 import { AgentWorker, type WorkerEnd } from './worker.js';
 
@@ -29,6 +45,8 @@ export interface WorkerRuntime {
   readonly settings: AgentSettings;
   readonly env: NodeJS.ProcessEnv;
   readonly onEvent?: AgentEventListener;
+  /** The supervisor's IPC channel, when the worker runs under `mado agent run`. */
+  readonly supervisor?: SupervisorChannel;
 }
 
 /** Wires one worker over a loaded state directory; `run` resolves when it ends. */
@@ -38,6 +56,33 @@ export function createWorker(state: LoadedState, runtime: WorkerRuntime) {
   for (const problem of journal.loadProblems) {
     logger.error({ problem }, 'unreadable journal entry set aside');
   }
+  // Packages (aws:configurePackage): downloads over the connection, inventory reported on it.
+  const installedPackages = InstalledPackages.open(state.stateDir, clock.now().getTime());
+  if (installedPackages.loadProblem !== undefined) {
+    logger.error({ problem: installedPackages.loadProblem }, 'package inventory unreadable; starting empty');
+  }
+  const serverRequests = new ServerRequests(clock);
+  const inventory = new InventoryReporter(installedPackages, clock);
+  const configurePackage = createConfigurePackageAction({
+    installed: installedPackages,
+    source: new ServerPackageSource(serverRequests),
+    platform: collectNodeFacts,
+    onInventoryChanged: () => inventory.changed(),
+    now: () => clock.now().getTime(),
+  });
+  // Self-update (aws:updateSsmAgent): releases over the connection, restart through the supervisor.
+  const switchRelease = new AbortController();
+  const selfUpdate = new SelfUpdate({
+    state: new ReleaseState(state.stateDir),
+    journal,
+    releases: new ReleaseClient(serverRequests),
+    clock,
+    logger,
+    version: AGENT_VERSION,
+    ...(runtime.supervisor === undefined ? {} : { supervisor: runtime.supervisor }),
+    requestSwitch: () => switchRelease.abort(),
+  });
+  const updateAgent = createUpdateSsmAgentAction(selfUpdate);
   const manager = new InvocationManager({
     journal,
     clock,
@@ -53,6 +98,11 @@ export function createWorker(state: LoadedState, runtime: WorkerRuntime) {
       clock,
       killGraceMs: settings.killGraceMs,
       maxOutputBytes: settings.maxOutputBytes,
+      actions: new Map([
+        ...DEFAULT_ACTIONS,
+        [configurePackage.name, configurePackage],
+        [updateAgent.name, updateAgent],
+      ]),
     },
   });
   const worker = new AgentWorker({
@@ -65,16 +115,27 @@ export function createWorker(state: LoadedState, runtime: WorkerRuntime) {
     logger,
     settings,
     random: Math.random,
-    ...(runtime.onEvent === undefined ? {} : { onEvent: runtime.onEvent }),
+    channels: [serverRequests, inventory],
+    onEvent: (event) => {
+      if (event.type === 'welcomed') {
+        selfUpdate.onWelcomed();
+      }
+      runtime.onEvent?.(event);
+    },
   });
+  selfUpdate.bind(manager);
   return {
     journal,
     manager,
-    async run(signal: AbortSignal): Promise<WorkerEnd> {
-      manager.recover();
+    selfUpdate,
+    /** Ends with 'switch-release' when a self-update asks the supervisor to restart it. */
+    async run(signal: AbortSignal): Promise<WorkerEnd | 'switch-release'> {
+      const settled = selfUpdate.settle();
+      manager.recover(settled.keepRunning);
       manager.startAccepted();
       try {
-        return await worker.run(signal);
+        const end = await worker.run(AbortSignal.any([signal, switchRelease.signal]));
+        return switchRelease.signal.aborted && !signal.aborted ? 'switch-release' : end;
       } finally {
         await manager.shutdown();
       }
@@ -108,12 +169,36 @@ export async function runWorkerProcess(stateDir: string, runtime: WorkerRuntime)
     logger.warn({}, 'the supervisor went away; stopping');
     stop.abort();
   };
+  let supervisor: SupervisorChannel | undefined;
   if (process.connected) {
     process.on('disconnect', onDisconnect);
+    supervisor = {
+      send: (message) => {
+        if (process.connected) {
+          process.send?.(message);
+        }
+      },
+      onMessage: (listener) => {
+        process.on('message', (raw: unknown) => {
+          const message = parseSupervisorMessage(raw);
+          if (message !== undefined) {
+            listener(message);
+          }
+        });
+      },
+    };
   }
   try {
     logger.info({ serverUrl: state.identity.serverUrl }, 'agent worker starting');
-    const end = await createWorker(state, { ...runtime, logger }).run(stop.signal);
+    const end = await createWorker(state, {
+      ...runtime,
+      logger,
+      ...(supervisor === undefined ? {} : { supervisor }),
+    }).run(stop.signal);
+    if (end === 'switch-release') {
+      logger.info({}, 'stopping to restart from the new agent release');
+      return EXIT_SWITCH_RELEASE;
+    }
     if (end === 'revoked') {
       console.error(
         `mado agent: the server no longer accepts node ${state.identity.nodeId} (it was deregistered or its key ` +

@@ -37,6 +37,8 @@ export interface AgentWorkerOptions {
   >;
   readonly random: RandomSource;
   readonly onEvent?: AgentEventListener;
+  /** Others that use each connection besides the invocation manager (see SessionChannel). */
+  readonly channels?: SessionOptions['channels'];
 }
 
 /** The next backoff attempt number after a session ended (pure; see the file header). */
@@ -72,6 +74,7 @@ export class AgentWorker {
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
         signal,
         ...(this.options.onEvent === undefined ? {} : { onEvent: this.options.onEvent }),
+        ...(this.options.channels === undefined ? {} : { channels: this.options.channels }),
       });
       if (end.kind === 'revoked') {
         return 'revoked';

@@ -57,7 +57,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'DoesNotExistException',
     httpStatus: 400,
     raisedFor:
-      'An unknown maintenance window, window target, window task, window execution, task execution or invocation; an unknown access key.',
+      'An unknown maintenance window, window target, window task, window execution, task execution or invocation; an unknown access key; an unknown package or package version (Mado.ListPackageVersions, Mado.GetPackageVersion, Mado.DeletePackageVersion).',
   },
   {
     type: 'IdempotentParameterMismatch',
@@ -174,7 +174,8 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
   {
     type: 'InvalidFilter',
     httpStatus: 400,
-    raisedFor: 'A DescribeActivations filter with an unknown key or without values.',
+    raisedFor:
+      'A DescribeActivations filter with an unknown key or without values; a ListInventoryEntries filter on an attribute AWS:Application does not have.',
   },
   {
     type: 'InvalidInstanceInformationFilterValue',
@@ -186,7 +187,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'InvalidNextToken',
     httpStatus: 400,
     raisedFor:
-      'A NextToken this server did not issue, issued for another request, or older than 24 hours, for the operations that model the error (ListCommands, ListCommandInvocations, ListDocuments, ListDocumentVersions, DescribeInstanceInformation, DescribeActivations); the others answer ValidationException.',
+      'A NextToken this server did not issue, issued for another request, or older than 24 hours, for the operations that model the error (ListCommands, ListCommandInvocations, ListDocuments, ListDocumentVersions, DescribeInstanceInformation, DescribeActivations, ListInventoryEntries); the others answer ValidationException.',
   },
   {
     type: 'InvalidActivation',
@@ -194,6 +195,28 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     raisedFor: 'An expired, exhausted or deleted activation, or a wrong activation code.',
   },
   { type: 'InvalidActivationId', httpStatus: 400, raisedFor: 'A malformed or unknown activation id.' },
+  {
+    type: 'InvalidTypeNameException',
+    httpStatus: 400,
+    raisedFor: 'ListInventoryEntries for an inventory type other than AWS:Application (the only one Mado collects).',
+  },
+  {
+    type: 'AlreadyExistsException',
+    httpStatus: 400,
+    raisedFor: 'Mado.PublishPackage of a package version that is already published (versions are immutable).',
+  },
+  {
+    type: 'InvalidPackageArchive',
+    httpStatus: 400,
+    raisedFor:
+      'Mado.PublishPackage with an archive that is empty, over 32 MiB, not a gzipped tar, holds links or paths that leave the package, or does not match the given Sha256.',
+  },
+  {
+    type: 'InvalidPackageManifest',
+    httpStatus: 400,
+    raisedFor:
+      'Mado.PublishPackage with a manifest.json that is missing, not JSON, or breaks the manifest format (each problem named by field, e.g. `packages.linux._any.x86_64.install: "setup.sh" is not in the archive`).',
+  },
   {
     type: 'InternalServerError',
     httpStatus: 500,

@@ -33,6 +33,9 @@ const documentedNotFound: Record<ResourceKind, string> = {
   // Resource groups are Mado's stand-in for AWS Resource Groups; a missing one is bad input.
   ResourceGroup: 'ValidationException',
   AccessKey: 'DoesNotExistException',
+  // Mado's package store (Mado.* operations): SSM's generic name for a missing resource.
+  Package: 'DoesNotExistException',
+  PackageVersion: 'DoesNotExistException',
 };
 
 describe('toWireError', () => {

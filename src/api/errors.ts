@@ -51,10 +51,13 @@ export const NOT_FOUND_ERRORS: Record<ResourceKind, string> = {
   Activation: 'InvalidActivationId',
   ResourceGroup: 'ValidationException',
   AccessKey: 'DoesNotExistException',
+  Package: 'DoesNotExistException',
+  PackageVersion: 'DoesNotExistException',
 };
 
 export const ALREADY_EXISTS_ERRORS: Partial<Record<ResourceKind, string>> = {
   Document: 'DocumentAlreadyExists',
+  PackageVersion: 'AlreadyExistsException',
 };
 
 const CONFLICT_ERRORS: Record<ConflictError['code'], string> = {

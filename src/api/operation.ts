@@ -6,10 +6,13 @@
 import type { z } from 'zod';
 import type { AccessKey, OperationAccess } from '../domain/access-key.js';
 import type { AccessKeyService } from '../services/access-key-service.js';
+import type { AgentReleaseService } from '../services/agent-release-service.js';
 import type { ActivationService } from '../services/activation-service.js';
 import type { CommandService } from '../services/command-service.js';
 import type { DocumentService } from '../services/document-service.js';
+import type { InventoryService } from '../services/inventory-service.js';
 import type { ManagedNodeService } from '../services/managed-node-service.js';
+import type { PackageService } from '../services/package-service.js';
 import type { ResourceGroupService } from '../services/resource-group-service.js';
 import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { TagService } from '../services/tag-service.js';
@@ -32,6 +35,9 @@ export interface Services {
   readonly commands: CommandService;
   readonly documents: DocumentService;
   readonly resourceGroups: ResourceGroupService;
+  readonly packages: PackageService;
+  readonly inventory: InventoryService;
+  readonly releases: AgentReleaseService;
 }
 
 /** Per-request context handed to a handler. */

@@ -9,6 +9,8 @@ import { startServer } from '../server/server.js';
 import { systemClock } from '../shared/clock.js';
 import { addAgentCommands } from './agent-commands.js';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
+import { addInventoryCommand, addPackageCommands } from './package-commands.js';
+import { addReleaseCommands } from './release-commands.js';
 
 const VERSION = '0.1.0';
 
@@ -143,6 +145,12 @@ export async function main(argv: readonly string[]): Promise<void> {
       print({ deleted: accessKeyId }, json(), () => `Deleted ${accessKeyId}`);
     });
 
+  addPackageCommands(program);
+  addInventoryCommand(program);
+  addReleaseCommands(program);
   addAgentCommands(program);
+  // The program's own options (--version) only before a command, so that `mado releases publish
+  // FILE --version V` reaches the command. Set last: commands added before keep their defaults.
+  program.enablePositionalOptions();
   await program.parseAsync(argv);
 }

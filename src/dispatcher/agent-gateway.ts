@@ -8,6 +8,10 @@
  * newer one replaces the older. Frames are validated; a malformed, unexpected or oversized frame
  * closes the connection with an error frame and a log line, and nothing else is affected.
  * Heartbeats are recorded in batches (they are frequent and only move `LastPingDateTime`).
+ * An open connection may also fetch agent releases (`releaseRequest`, `releaseChunkRequest`)
+ * for `aws:updateSsmAgent`; each request gets exactly one answer, an error included.
+ * Likewise packages (`packageRequest`, `packageChunkRequest`) for `aws:configurePackage`, and the
+ * node's `inventory` of installed packages is recorded (package-feed.ts).
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -22,9 +26,11 @@ import {
   type AgentMessage,
   type ServerMessage,
 } from '../protocol/agent-protocol.js';
+import type { AgentRelease } from '../domain/agent-release.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
+import { PackageFeed } from './package-feed.js';
 import type { AgentLink, CommandDispatcher } from './command-dispatcher.js';
 
 export interface GatewayOptions {
@@ -35,6 +41,19 @@ export interface GatewayOptions {
   /** How often batched heartbeats are written. */
   readonly pingFlushMs: number;
 }
+
+/** Where the gateway finds agent releases (the agent release service). */
+export interface AgentReleaseSource {
+  /** A named release, or the latest when `version` is undefined. */
+  find(version: string | undefined): Promise<AgentRelease | undefined>;
+  /** Up to `length` bytes of a release's bundle from `offset`; undefined for an unknown version. */
+  readChunk(version: string, offset: number, length: number): Promise<Uint8Array | undefined>;
+}
+
+const NO_RELEASES: AgentReleaseSource = {
+  find: () => Promise.resolve(undefined),
+  readChunk: () => Promise.resolve(undefined),
+};
 
 export const DEFAULT_GATEWAY_OPTIONS = {
   heartbeatIntervalMs: 30_000,
@@ -77,6 +96,7 @@ export class AgentGateway implements AgentLink {
     private readonly logger: Logger,
     private readonly dispatcher: CommandDispatcher,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
+    private readonly releases: AgentReleaseSource = NO_RELEASES,
   ) {}
 
   /** Takes over WebSocket upgrades on `CONNECT_PATH` of the HTTP server. */
@@ -199,6 +219,83 @@ export class AgentGateway implements AgentLink {
         await this.dispatcher.result(nodeId, message.commandId, message.outcome, message.steps);
         this.send(nodeId, { type: 'resultAck', commandId: message.commandId });
         return;
+      case 'packageRequest':
+      case 'packageChunkRequest': {
+        const answer = await this.packageFeed.answer(nodeId, message);
+        if (session.socket.readyState === session.socket.OPEN) {
+          session.socket.send(JSON.stringify(answer));
+        }
+        return;
+      }
+      case 'inventory':
+        await this.packageFeed.recordInventory(nodeId, message);
+        return;
+      case 'releaseRequest':
+      case 'releaseChunkRequest':
+        await this.answerRelease(session, message);
+        return;
+    }
+  }
+
+  /** Answers one release request on the connection that asked (never throws). */
+  private async answerRelease(
+    session: Session,
+    message: Extract<AgentMessage, { type: 'releaseRequest' | 'releaseChunkRequest' }>,
+  ): Promise<void> {
+    const { requestId } = message;
+    let answer: ServerMessage;
+    try {
+      if (message.type === 'releaseRequest') {
+        const release = await this.releases.find(message.version);
+        answer =
+          release === undefined
+            ? {
+                type: 'release',
+                requestId,
+                error:
+                  message.version === undefined
+                    ? 'No agent release is published on the server.'
+                    : `Agent release ${message.version} is not published on the server.`,
+              }
+            : {
+                type: 'release',
+                requestId,
+                release: { version: release.version, sha256: release.sha256, sizeBytes: release.sizeBytes },
+              };
+      } else {
+        const chunk = await this.releases.readChunk(message.version, message.offset, message.length);
+        answer =
+          chunk === undefined
+            ? {
+                type: 'releaseChunk',
+                requestId,
+                version: message.version,
+                offset: message.offset,
+                error: `Agent release ${message.version} is not published on the server.`,
+              }
+            : {
+                type: 'releaseChunk',
+                requestId,
+                version: message.version,
+                offset: message.offset,
+                data: Buffer.from(chunk).toString('base64'),
+              };
+      }
+    } catch (error) {
+      this.logger.error({ err: error, nodeId: session.nodeId }, 'could not read an agent release');
+      answer =
+        message.type === 'releaseRequest'
+          ? { type: 'release', requestId, error: 'The server could not read its agent releases; try again.' }
+          : {
+              type: 'releaseChunk',
+              requestId,
+              version: message.version,
+              offset: message.offset,
+              error: 'The server could not read the release; try again.',
+            };
+    }
+    if (session.socket.readyState === session.socket.OPEN) {
+      session.socket.send(JSON.stringify(answer));
     }
   }
 
@@ -240,6 +337,14 @@ export class AgentGateway implements AgentLink {
     );
     this.logger.debug({ nodeId: node.instanceId, agentVersion: hello.facts.agentVersion }, 'agent connected');
     this.dispatcher.nodeConnected(node.instanceId);
+  }
+
+  private packageFeedInstance: PackageFeed | undefined;
+
+  /** Package requests and inventory reports (created on first use, over the gateway's store). */
+  private get packageFeed(): PackageFeed {
+    this.packageFeedInstance ??= new PackageFeed(this.store, this.logger);
+    return this.packageFeedInstance;
   }
 
   private publicKey(instanceId: string, publicKey: string): KeyObject {

@@ -59,7 +59,9 @@ export type ResourceKind =
   | 'CommandInvocation'
   | 'Activation'
   | 'ResourceGroup'
-  | 'AccessKey';
+  | 'AccessKey'
+  | 'Package'
+  | 'PackageVersion';
 
 export class NotFoundError extends DomainError {
   override readonly name = 'NotFoundError';

@@ -17,12 +17,28 @@
  *   server → resultAck {commandId}
  *   server → cancel {commandId}
  *
+ * Agent releases (for `aws:updateSsmAgent`; the agent pulls, one request at a time):
+ *   agent  → releaseRequest {requestId, version?}    (no version: the latest)
+ *   server → release {requestId, release? | error?}  (version, sha256, sizeBytes)
+ *   agent  → releaseChunkRequest {requestId, version, offset, length ≤ RELEASE_CHUNK_BYTES}
+ *   server → releaseChunk {requestId, version, offset, data (base64) | error?}
+ *
+ * Packages (for `aws:configurePackage`; the agent pulls, one request at a time):
+ *   agent  → packageRequest {requestId, name, version}   (version '': the latest)
+ *   server → package {requestId, package? | error?}      (name, version, sha256, sizeBytes,
+ *                                                        chunkCount, manifest)
+ *   agent  → packageChunkRequest {requestId, name, version, index}
+ *   server → packageChunk {requestId, name, version, index, data (base64) | error?}
+ *   agent  → inventory {capturedAt, applications}        (after welcome, and after each change)
+ *
  * The hello signature covers `mado-agent-hello:v1:<nodeId>:<nonce>`; the nonce is fresh per
  * connection, so a recorded hello cannot be replayed. Invocations are keyed by command id: a
  * command runs at most once per node. Every frame is validated; a malformed or oversized frame
  * closes the connection with an error frame.
  */
 import { z } from 'zod';
+import { AGENT_VERSION_PATTERN, MAX_AGENT_VERSION_LENGTH } from '../domain/agent-release.js';
+import { PACKAGE_CHUNK_BYTES, PACKAGE_NAME_PATTERN, PACKAGE_VERSION_PATTERN } from '../domain/package.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -42,7 +58,7 @@ const NodeId = z.string().regex(/^mi-[0-9a-f]{17}$/);
 const CommandId = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 export const NodeFactsSchema = z.object({
-  agentVersion: z.string().regex(/^[0-9]{1,6}(\.[0-9]{1,6}){2,3}$/),
+  agentVersion: z.string().max(MAX_AGENT_VERSION_LENGTH).regex(AGENT_VERSION_PATTERN),
   platformType: z.enum(['Linux', 'Windows', 'MacOS']),
   platformName: z.string().max(255),
   platformVersion: z.string().max(255),
@@ -110,6 +126,47 @@ export type StepResult = z.infer<typeof StepResultSchema>;
 export const InvocationOutcomeSchema = z.enum(['Success', 'Failed', 'ExecutionTimedOut', 'Cancelled']);
 export type InvocationOutcome = z.infer<typeof InvocationOutcomeSchema>;
 
+/** Largest release chunk a `releaseChunk` frame carries (base64 makes it 4/3 larger). */
+export const RELEASE_CHUNK_BYTES = 2 * 1024 * 1024;
+
+const RequestId = z.string().regex(/^[0-9A-Za-z-]{1,64}$/);
+const AgentVersion = z.string().max(MAX_AGENT_VERSION_LENGTH).regex(AGENT_VERSION_PATTERN);
+
+export const ReleaseInfoSchema = z.object({
+  version: AgentVersion,
+  /** SHA-256 of the bundle, lower-case hex. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.number().int().positive(),
+});
+export type ReleaseInfo = z.infer<typeof ReleaseInfoSchema>;
+
+const PackageName = z.string().regex(new RegExp(PACKAGE_NAME_PATTERN));
+const PackageVersionText = z.string().regex(new RegExp(PACKAGE_VERSION_PATTERN));
+
+/** A package version as the server describes it to an agent that asked for it. */
+export const PackageInfoSchema = z.object({
+  name: PackageName,
+  version: PackageVersionText,
+  /** SHA-256 of the archive, lower-case hex. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.number().int().positive(),
+  /** Pieces of PACKAGE_CHUNK_BYTES (the last one shorter), fetched by index. */
+  chunkCount: z.number().int().positive(),
+  /** The manifest as published; the agent validates it again before using it. */
+  manifest: z.record(z.string(), z.unknown()),
+});
+export type PackageInfo = z.infer<typeof PackageInfoSchema>;
+
+/** One installed package in an `inventory` frame. */
+export const InstalledApplicationSchema = z.object({
+  name: PackageName,
+  version: PackageVersionText,
+  installedAt: z.number(),
+  publisher: z.string().max(256).optional(),
+  architecture: z.string().max(64).optional(),
+  summary: z.string().max(1024).optional(),
+});
+
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('challenge'), protocol: z.literal(PROTOCOL_VERSION), nonce: z.string() }),
   z.object({
@@ -123,6 +180,43 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resultAck'), commandId: CommandId }),
   z.object({ type: z.literal('cancel'), commandId: CommandId }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({
+    type: z.literal('release'),
+    requestId: RequestId,
+    release: ReleaseInfoSchema.optional(),
+    /** Why there is no release (unknown version, none published, server trouble). */
+    error: z.string().max(1000).optional(),
+  }),
+  z.object({
+    type: z.literal('releaseChunk'),
+    requestId: RequestId,
+    version: AgentVersion,
+    offset: z.number().int().nonnegative(),
+    data: z
+      .string()
+      .max(Math.ceil(RELEASE_CHUNK_BYTES / 3) * 4)
+      .optional(),
+    error: z.string().max(1000).optional(),
+  }),
+  z.object({
+    type: z.literal('package'),
+    requestId: RequestId,
+    package: PackageInfoSchema.optional(),
+    /** Why there is no such package version (unknown name or version, server trouble). */
+    error: z.string().max(1000).optional(),
+  }),
+  z.object({
+    type: z.literal('packageChunk'),
+    requestId: RequestId,
+    name: PackageName,
+    version: PackageVersionText,
+    index: z.number().int().nonnegative(),
+    data: z
+      .string()
+      .max(Math.ceil(PACKAGE_CHUNK_BYTES / 3) * 4)
+      .optional(),
+    error: z.string().max(1000).optional(),
+  }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
@@ -144,6 +238,33 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
     commandId: CommandId,
     outcome: InvocationOutcomeSchema,
     steps: z.array(StepResultSchema).max(100),
+  }),
+  z.object({
+    type: z.literal('packageRequest'),
+    requestId: RequestId,
+    name: PackageName,
+    /** '' for the latest version. */
+    version: z.union([z.literal(''), PackageVersionText]),
+  }),
+  z.object({
+    type: z.literal('packageChunkRequest'),
+    requestId: RequestId,
+    name: PackageName,
+    version: PackageVersionText,
+    index: z.number().int().nonnegative(),
+  }),
+  z.object({
+    type: z.literal('inventory'),
+    capturedAt: z.number(),
+    applications: z.array(InstalledApplicationSchema).max(10_000),
+  }),
+  z.object({ type: z.literal('releaseRequest'), requestId: RequestId, version: AgentVersion.optional() }),
+  z.object({
+    type: z.literal('releaseChunkRequest'),
+    requestId: RequestId,
+    version: AgentVersion,
+    offset: z.number().int().nonnegative(),
+    length: z.number().int().positive().max(RELEASE_CHUNK_BYTES),
   }),
 ]);
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;

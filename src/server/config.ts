@@ -4,7 +4,9 @@
  *
  * Precedence: command-line flag > environment variable > default.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -25,6 +27,16 @@ export interface ServerConfig {
   readonly accountId: string;
   readonly defaultRegion: string;
   readonly maxBodyBytes: number;
+  /**
+   * Body limit of the operations that upload files (Mado.PublishAgentRelease, Mado.PublishPackage):
+   * base64 of 32 MiB.
+   */
+  readonly maxUploadBodyBytes: number;
+  /**
+   * The agent bundle this server publishes as a release at start (MADO_AGENT_BUNDLE; default
+   * `mado-agent.cjs` next to the compiled server, i.e. dist/mado-agent.cjs); none when absent.
+   */
+  readonly agentBundlePath: string | undefined;
   /** How often agents send heartbeats; a node is Online within twice this. */
   readonly agentHeartbeatMs: number;
   /** Output kept per stream per step of an invocation. */
@@ -67,6 +79,12 @@ const DEFAULTS = {
   accountId: '123456789012',
   defaultRegion: 'us-east-1',
 } as const;
+
+/** dist/mado-agent.cjs when this module runs compiled from dist/server/. */
+function defaultAgentBundlePath(): string | undefined {
+  const path = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'mado-agent.cjs');
+  return existsSync(path) ? path : undefined;
+}
 
 /** @throws ConfigError naming the flag or variable at fault. */
 export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
@@ -117,6 +135,11 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
     defaultRegion: env.MADO_REGION ?? DEFAULTS.defaultRegion,
     maxBodyBytes: 1024 * 1024,
+    maxUploadBodyBytes: Math.ceil((32 * 1024 * 1024) / 3) * 4 + 64 * 1024,
+    agentBundlePath:
+      env.MADO_AGENT_BUNDLE === undefined || env.MADO_AGENT_BUNDLE === ''
+        ? defaultAgentBundlePath()
+        : resolve(env.MADO_AGENT_BUNDLE),
     agentHeartbeatMs: integer(env.MADO_AGENT_HEARTBEAT_SECONDS ?? '30', 'MADO_AGENT_HEARTBEAT_SECONDS', 1, 3600) * 1000,
     outputCapBytes: integer(
       env.MADO_OUTPUT_CAP_BYTES ?? String(1024 * 1024),

@@ -2,7 +2,7 @@
  * Composition root: opens the store, builds the services, the API handler and the HTTP server,
  * and starts/stops them in order. The only module that knows every layer.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -15,13 +15,16 @@ import type { InvocationDetails } from '../domain/command.js';
 import { AgentGateway, DEFAULT_GATEWAY_OPTIONS } from '../dispatcher/agent-gateway.js';
 import { CommandDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../dispatcher/command-dispatcher.js';
 import { AccessKeyService, KeyRing, type BootstrapOutcome } from '../services/access-key-service.js';
+import { AgentReleaseService } from '../services/agent-release-service.js';
 import { ActivationService } from '../services/activation-service.js';
 import { CommandService } from '../services/command-service.js';
 import type { DispatchNotifier } from '../services/dispatch-notifier.js';
 import { NO_ENGINE, type EngineNotifier } from '../services/engine-notifier.js';
 import type { DocumentCatalog } from '../services/document-catalog.js';
 import { DocumentService } from '../services/document-service.js';
+import { InventoryService } from '../services/inventory-service.js';
 import { ManagedNodeService } from '../services/managed-node-service.js';
+import { PackageService } from '../services/package-service.js';
 import { ResourceGroupService } from '../services/resource-group-service.js';
 import { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { ServiceContext } from '../services/service-context.js';
@@ -84,9 +87,10 @@ class EngineRelay implements EngineNotifier {
 export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: ServiceWiring): Services {
   const engine = wiring.engine ?? NO_ENGINE;
   const windows = new MaintenanceWindowService(ctx, engine);
+  const releases = new AgentReleaseService(ctx);
   const nodes = new ManagedNodeService(
     ctx,
-    { onlineThresholdMs: wiring.onlineThresholdMs, latestAgentVersion: () => AGENT_VERSION },
+    { onlineThresholdMs: wiring.onlineThresholdMs, latestAgentVersion: () => releases.latestVersion() },
     wiring.notifier,
   );
   const tags = new TagService(ctx);
@@ -113,6 +117,9 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     ),
     documents: new DocumentService(ctx),
     resourceGroups: new ResourceGroupService(ctx),
+    packages: new PackageService(ctx),
+    inventory: new InventoryService(ctx),
+    releases,
   };
 }
 
@@ -121,6 +128,34 @@ export function openDataDirStore(dataDir: string, clock: Clock): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return openSqliteStore({ filename: join(dataDir, 'mado.db') }, clock.now().getTime()).store;
 }
+
+/** Operations whose bodies carry files: answered with `maxUploadBodyBytes` instead of `maxBodyBytes`. */
+const UPLOAD_OPERATIONS: readonly string[] = ['Mado.PublishAgentRelease', 'Mado.PublishPackage'];
+
+/**
+ * Routes requests for the upload operations by their X-Amz-Target header, so that only those
+ * get the larger body limit (every operation shares one path).
+ */
+type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
+type RouteStore = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
+
+const amzTargetConstraint: ConstraintStrategy = {
+  name: 'amzTarget',
+  storage() {
+    const handlers = new Map<unknown, RouteStore>();
+    return {
+      get: (target) => handlers.get(target) ?? null,
+      set: (target, store) => {
+        handlers.set(target, store);
+      },
+    };
+  },
+  deriveConstraint: (request) => {
+    const target = request.headers['x-amz-target'];
+    return typeof target === 'string' ? target : '';
+  },
+  mustMatchWhenDerived: false,
+};
 
 function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerConfig): void {
   app.removeAllContentTypeParsers();
@@ -146,10 +181,37 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
     paths.add(config.basePath);
     paths.add(`${config.basePath}/`);
   }
+  app.addConstraintStrategy(amzTargetConstraint);
   for (const path of paths) {
     app.post(path, answer);
+    for (const target of UPLOAD_OPERATIONS) {
+      app.post(path, { bodyLimit: config.maxUploadBodyBytes, constraints: { amzTarget: target } }, answer);
+    }
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
+}
+
+/** Publishes the agent bundle shipped with this server as a release, unless its version is known. */
+async function publishOwnAgentBundle(
+  releases: AgentReleaseService,
+  bundlePath: string | undefined,
+  logger: Logger,
+): Promise<void> {
+  if (bundlePath === undefined) {
+    logger.info({}, 'no agent bundle next to the server (run `npm run build`); none published at start');
+    return;
+  }
+  let content: Buffer;
+  try {
+    content = readFileSync(bundlePath);
+  } catch (error) {
+    logger.warn({ path: bundlePath, err: error }, 'could not read the agent bundle; none published at start');
+    return;
+  }
+  const release = await releases.publishOwnBundle(content, AGENT_VERSION);
+  if (release !== undefined) {
+    logger.info({ version: release.version, path: bundlePath }, 'agent release of this server available');
+  }
 }
 
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
@@ -214,10 +276,15 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
   registerRoutes(app, api, config);
   registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
-  const gateway = new AgentGateway(store, clock, logger.child({ component: 'gateway' }), dispatcher, {
-    ...DEFAULT_GATEWAY_OPTIONS,
-    heartbeatIntervalMs: config.agentHeartbeatMs,
-  });
+  const gateway = new AgentGateway(
+    store,
+    clock,
+    logger.child({ component: 'gateway' }),
+    dispatcher,
+    { ...DEFAULT_GATEWAY_OPTIONS, heartbeatIntervalMs: config.agentHeartbeatMs },
+    services.releases,
+  );
+  await publishOwnAgentBundle(services.releases, config.agentBundlePath, logger);
   gateway.attach(app.server);
   await dispatcher.start(gateway);
   await runner.start();

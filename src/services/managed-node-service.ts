@@ -37,8 +37,8 @@ export interface NodeFilters {
 export interface NodeServiceOptions {
   /** A node is Online while its last heartbeat is younger than this (spec §9.2: 2× the interval). */
   readonly onlineThresholdMs: number;
-  /** The newest agent version the server knows, for IsLatestVersion. */
-  readonly latestAgentVersion: () => string | undefined;
+  /** The newest agent version the server knows (the latest agent release), for IsLatestVersion. */
+  readonly latestAgentVersion: () => Promise<string | undefined> | string | undefined;
 }
 
 function matches(values: readonly string[] | undefined, value: string | undefined): boolean {
@@ -65,7 +65,8 @@ export class ManagedNodeService {
         throw new NotFoundError('Instance', unknown, `Instance ${unknown} is not a registered managed node.`);
       }
     }
-    const views = all.map((entry) => this.view(entry)).filter((view) => this.matches(view, filters));
+    const latest = await this.options.latestAgentVersion();
+    const views = all.map((entry) => this.view(entry, latest)).filter((view) => this.matches(view, filters));
     const after = page.after === undefined ? undefined : String(page.after[0]);
     const start = after === undefined ? 0 : views.findIndex((view) => view.node.instanceId > after);
     const slice = start < 0 ? [] : views.slice(start, start + page.limit);
@@ -95,8 +96,8 @@ export class ManagedNodeService {
     this.notifier.nodeDeregistered(instanceId);
   }
 
-  view(entry: NodeWithTags): NodeView {
-    const latest = this.options.latestAgentVersion();
+  /** `latest`: the newest agent version known (see `NodeServiceOptions.latestAgentVersion`). */
+  view(entry: NodeWithTags, latest: string | undefined): NodeView {
     return {
       node: entry.node,
       tags: entry.tags,

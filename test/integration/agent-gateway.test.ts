@@ -3,7 +3,9 @@
  * oversized, unauthenticated and replayed frames are refused with an error frame, logged, and
  * the server keeps serving well-behaved agents.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AddTagsToResourceCommand,
   CreateActivationCommand,
@@ -22,7 +24,7 @@ import {
   type AgentMessage,
   type ServerMessage,
 } from '../../src/protocol/agent-protocol.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const FACTS = {
   agentVersion: '1.0.0',
@@ -294,5 +296,51 @@ describe('the agent gateway', () => {
     const nodes = await server.client().send(new DescribeInstanceInformationCommand({}));
     expect(nodes.InstanceInformationList?.map((entry) => entry.InstanceId)).toContain(node!.nodeId);
     good.socket.close();
+  });
+
+  it('serves the server’s own agent release to a connected node, and names a version it does not have', async () => {
+    const own = readFileSync(join(REPO_ROOT, 'dist', 'mado-agent.cjs'));
+    const { node } = await register();
+    const client = await connected(node!);
+    client.send({ type: 'releaseRequest', requestId: 'latest-1' });
+    const answer = await client.next('release');
+    expect(answer).toEqual({
+      type: 'release',
+      requestId: 'latest-1',
+      release: { version: '1.0.0', sha256: createHash('sha256').update(own).digest('hex'), sizeBytes: own.length },
+    });
+    client.send({ type: 'releaseChunkRequest', requestId: 'chunk-1', version: '1.0.0', offset: 10, length: 100 });
+    const chunk = await client.next('releaseChunk');
+    expect(chunk).toMatchObject({ requestId: 'chunk-1', version: '1.0.0', offset: 10 });
+    expect(Buffer.from(chunk.data!, 'base64').equals(own.subarray(10, 110))).toBe(true);
+
+    client.frames.length = 0;
+    client.send({ type: 'releaseRequest', requestId: 'missing-1', version: '9.9.9' });
+    expect(await client.next('release')).toEqual({
+      type: 'release',
+      requestId: 'missing-1',
+      error: 'Agent release 9.9.9 is not published on the server.',
+    });
+    client.socket.close();
+  });
+
+  it('refuses release requests before authentication and chunk requests over the chunk size', async () => {
+    const early = new Client(server.url);
+    await early.next('challenge');
+    early.send({ type: 'releaseRequest', requestId: 'early' });
+    expect((await early.next('error')).code).toBe('Unexpected');
+
+    const { node } = await register();
+    const client = await connected(node!);
+    client.send(
+      JSON.stringify({
+        type: 'releaseChunkRequest',
+        requestId: 'big',
+        version: '1.0.0',
+        offset: 0,
+        length: 64 * 1024 * 1024,
+      }),
+    );
+    expect((await client.next('error')).code).toBe('Malformed');
   });
 });

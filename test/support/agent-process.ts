@@ -48,18 +48,29 @@ export async function registerAgent(options: {
   return { nodeId, stateDir };
 }
 
+export interface AgentProcessOptions {
+  /**
+   * Run `node BUNDLE agent run` (a single-file agent, e.g. one built with
+   * `scripts/build-agent.mjs --version V --out BUNDLE`) instead of `bin/mado.js agent run`.
+   */
+  readonly bundle?: string;
+}
+
 export class AgentProcess {
   private child: ChildProcess | undefined;
   private log = '';
   private exited: Promise<number | null> = Promise.resolve(null);
 
-  constructor(readonly agent: RegisteredAgent) {}
+  constructor(
+    readonly agent: RegisteredAgent,
+    private readonly options: AgentProcessOptions = {},
+  ) {}
 
-  /** Starts `mado agent run` on the agent's state directory. */
+  /** Starts `mado agent run` (or the bundle's `agent run`) on the agent's state directory. */
   start(): void {
     const child = spawn(
       process.execPath,
-      [MADO_BIN, 'agent', 'run', '--state-dir', this.agent.stateDir, '--log-level', 'debug'],
+      [this.options.bundle ?? MADO_BIN, 'agent', 'run', '--state-dir', this.agent.stateDir, '--log-level', 'debug'],
       {
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir() },
         stdio: ['ignore', 'pipe', 'pipe'],

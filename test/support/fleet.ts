@@ -18,7 +18,7 @@ export interface Fleet {
 export async function startFleet(
   server: ServerProcess,
   tags: readonly Readonly<Record<string, string>>[],
-  options: { readonly name?: string } = {},
+  options: { readonly name?: string; readonly bundle?: string } = {},
 ): Promise<Fleet> {
   const ssm = server.client();
   const activation = await ssm.send(
@@ -36,7 +36,7 @@ export async function startFleet(
       activationCode: activation.ActivationCode!,
       tags: nodeTags,
     });
-    const agent = new AgentProcess(registered);
+    const agent = new AgentProcess(registered, options.bundle === undefined ? {} : { bundle: options.bundle });
     agent.start();
     agents.push(agent);
   }

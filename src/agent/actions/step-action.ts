@@ -15,6 +15,8 @@ export interface StepContext {
   readonly commandId: string;
   readonly nodeId: string;
   readonly stepIndex: number;
+  /** Number of steps in the document (the runner always sets it). */
+  readonly stepCount?: number;
   readonly platform: NodeJS.Platform;
   /** The invocation's default working directory (exists). */
   readonly workDir: string;

@@ -1,6 +1,7 @@
 /** Every operation the API answers, by `X-Amz-Target`. */
 import type { Operation } from '../operation.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys } from './access-keys.js';
+import { listAgentReleases, publishAgentRelease } from './agent-releases.js';
 import { cancelCommand } from './cancel-command.js';
 import { cancelMaintenanceWindowExecution } from './cancel-maintenance-window-execution.js';
 import { createActivation } from './create-activation.js';
@@ -36,7 +37,15 @@ import { listCommandInvocations } from './list-command-invocations.js';
 import { listCommands } from './list-commands.js';
 import { listDocumentVersions } from './list-document-versions.js';
 import { listDocuments } from './list-documents.js';
+import { listInventoryEntries } from './list-inventory-entries.js';
 import { listResourceGroups } from './list-resource-groups.js';
+import {
+  deletePackageVersion,
+  getPackageVersion,
+  listPackages,
+  listPackageVersions,
+  publishPackage,
+} from './packages.js';
 import { registerTargetWithMaintenanceWindow } from './register-target-with-maintenance-window.js';
 import { registerTaskWithMaintenanceWindow } from './register-task-with-maintenance-window.js';
 import { sendCommand } from './send-command.js';
@@ -93,6 +102,7 @@ export const SSM_OPERATIONS: readonly Operation<never>[] = [
   deleteDocument,
   listDocumentVersions,
   updateDocumentDefaultVersion,
+  listInventoryEntries,
 ] as unknown as readonly Operation<never>[];
 
 /** Mado's own operations, answered under `Mado.<Name>`. */
@@ -103,4 +113,11 @@ export const MADO_OPERATIONS: readonly Operation<never>[] = [
   createResourceGroup,
   listResourceGroups,
   deleteResourceGroup,
+  publishPackage,
+  listPackages,
+  listPackageVersions,
+  getPackageVersion,
+  deletePackageVersion,
+  publishAgentRelease,
+  listAgentReleases,
 ] as unknown as readonly Operation<never>[];

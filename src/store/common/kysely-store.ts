@@ -5,8 +5,10 @@
 import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import type { AccessKey } from '../../domain/access-key.js';
 import type { Activation } from '../../domain/activation.js';
+import type { AgentRelease } from '../../domain/agent-release.js';
 import type { Command, CommandInvocation, PluginOutput } from '../../domain/command.js';
 import type { ManagedNode, NodeFacts } from '../../domain/managed-node.js';
+import type { ApplicationInventory, PackageVersion } from '../../domain/package.js';
 import type { DocumentVersionSummary, StoredDocument, StoredDocumentVersion } from '../../domain/stored-document.js';
 import type { ResourceGroup } from '../../domain/resource-group.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
@@ -64,6 +66,8 @@ import {
   windowToRow,
 } from './rows.js';
 import * as documents from './document-queries.js';
+import * as packages from './package-queries.js';
+import * as agentReleases from './agent-release-queries.js';
 import type { Database } from './schema.js';
 
 type Direction = 'asc' | 'desc';
@@ -1018,6 +1022,54 @@ export class KyselyStore implements Store {
     return this.transaction((store) =>
       documents.deleteDocumentVersion((store as KyselyStore).db, name, documentVersion),
     );
+  }
+
+  // Agent releases (queries in agent-release-queries.ts)
+
+  async insertAgentRelease(release: AgentRelease, content: Uint8Array): Promise<boolean> {
+    return agentReleases.insertAgentRelease(this.db, release, content);
+  }
+
+  async getAgentRelease(version: string): Promise<AgentRelease | undefined> {
+    return agentReleases.getAgentRelease(this.db, version);
+  }
+
+  async listAgentReleases(): Promise<AgentRelease[]> {
+    return agentReleases.listAgentReleases(this.db);
+  }
+
+  async readAgentReleaseContent(version: string): Promise<Uint8Array | undefined> {
+    return agentReleases.readAgentReleaseContent(this.db, version);
+  }
+
+  // Packages and inventory (queries in package-queries.ts)
+
+  async insertPackageVersion(version: PackageVersion, chunks: readonly Uint8Array[]): Promise<void> {
+    await this.transaction((store) => packages.insertPackageVersion((store as KyselyStore).db, version, chunks));
+  }
+
+  async getPackageVersion(name: string, version: string): Promise<PackageVersion | undefined> {
+    return packages.getPackageVersion(this.db, name, version);
+  }
+
+  async listPackageVersions(name?: string): Promise<PackageVersion[]> {
+    return packages.listPackageVersions(this.db, name);
+  }
+
+  async readPackageChunk(name: string, version: string, index: number): Promise<Uint8Array | undefined> {
+    return packages.readPackageChunk(this.db, name, version, index);
+  }
+
+  async deletePackageVersion(name: string, version: string): Promise<boolean> {
+    return this.transaction((store) => packages.deletePackageVersion((store as KyselyStore).db, name, version));
+  }
+
+  async putApplicationInventory(instanceId: string, inventory: ApplicationInventory): Promise<void> {
+    await packages.putApplicationInventory(this.db, instanceId, inventory);
+  }
+
+  async getApplicationInventory(instanceId: string): Promise<ApplicationInventory | undefined> {
+    return packages.getApplicationInventory(this.db, instanceId);
   }
 
   // Run Command

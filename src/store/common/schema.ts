@@ -243,6 +243,38 @@ export interface DocumentVersionsTable {
   created_at: number;
 }
 
+export interface AgentReleasesTable {
+  version: string;
+  sha256: string;
+  size_bytes: number;
+  published_at: number;
+  content: Uint8Array;
+}
+
+export interface PackageVersionsTable {
+  name: string;
+  version: string;
+  manifest: string;
+  sha256: string;
+  size_bytes: number;
+  chunk_count: number;
+  created_at: number;
+}
+
+export interface PackageChunksTable {
+  name: string;
+  version: string;
+  chunk_index: number;
+  data: Uint8Array;
+}
+
+export interface NodeInventoryTable {
+  instance_id: string;
+  type_name: string;
+  captured_at: number;
+  entries: string;
+}
+
 export interface Database {
   activations: ActivationsTable;
   managed_nodes: ManagedNodesTable;
@@ -263,4 +295,8 @@ export interface Database {
   audit_log: AuditLogTable;
   documents: DocumentsTable;
   document_versions: DocumentVersionsTable;
+  package_versions: PackageVersionsTable;
+  package_chunks: PackageChunksTable;
+  node_inventory: NodeInventoryTable;
+  agent_releases: AgentReleasesTable;
 }

@@ -18,7 +18,9 @@ import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/m
 import type { Command } from '../../domain/command.js';
 import type { RunPlan, TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
 import type { Cursor, IdempotencyRecord, Page, Store } from '../store.js';
+import { describeAgentReleaseConformance } from './agent-release-conformance.js';
 import { describeDocumentConformance } from './document-conformance.js';
+import { describePackageConformance } from './package-conformance.js';
 import {
   aCommand,
   aCommandInvocation,
@@ -1588,6 +1590,8 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     });
 
     describeDocumentConformance(() => store);
+    describePackageConformance(() => store);
+    describeAgentReleaseConformance(() => store);
 
     describe('idempotency records', () => {
       const record = (overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord => ({
