@@ -54,6 +54,7 @@ import { ADMIN, checkBuiltServer, REGION, startMado, type ServerHandle } from '.
 import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
 import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 
 const GOAL_REQUESTS_PER_SECOND = 3000;
 const TARGETS_PER_WINDOW = 5;
@@ -120,18 +121,6 @@ function throwIfAborted(): void {
 
 // ---------------------------------------------------------------------------------------------
 // Seeding
-
-/** Deterministic PRNG (mulberry32), so a round's mix can be reproduced from its seed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FLEETS = [
   'web',
@@ -256,7 +245,7 @@ function runCommandParameters(fleet: string, k: number): { taskArn: string; para
  */
 export async function seed(dataDir: string, count: number): Promise<SeededWindow[]> {
   const store = openDataDirStore(dataDir, systemClock);
-  const rng = prng(20_240_611);
+  const rng = seededRandom(20_240_611);
   const seeded: SeededWindow[] = [];
   try {
     for (let first = 0; first < count; first += WINDOWS_PER_TRANSACTION) {
@@ -695,7 +684,7 @@ async function main(): Promise<number> {
     };
     /** A fresh pool of signed requests, one slice per connection. */
     const signPool = async (round: number, mix: readonly MixEntry[] = MIX) => {
-      const rng = prng(1000 + round);
+      const rng = seededRandom(1000 + round);
       const slices: autocannon.Request[][] = [];
       const counts = new Map<string, number>();
       for (let c = 0; c < options.connections; c++) {

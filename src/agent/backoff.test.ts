@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffCeilingMs, backoffDelayMs, type RandomSource } from './backoff.js';
-
-/** mulberry32: a small seeded generator, so the jitter is reproducible. */
-function seededRandom(seed: number): RandomSource {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/support/seeded-random.js';
 
 const policy = { baseMs: 1_000, capMs: 60_000 };
 

@@ -53,6 +53,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { startFleet, type Fleet } from '../support/fleet.js';
 import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const ITERATIONS = 20;
 /** The kill-and-restart iterations share this much time; each waits at most its share. */
@@ -91,18 +92,6 @@ const SERVER_ENV = {
   // PENDING for one, across crashes too.
   MADO_MAX_CONCURRENT_EXECUTIONS: '3',
 };
-
-/** mulberry32: a small seeded generator, so an iteration's plan can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
