@@ -281,7 +281,13 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     clock,
     logger.child({ component: 'gateway' }),
     dispatcher,
-    { ...DEFAULT_GATEWAY_OPTIONS, heartbeatIntervalMs: config.agentHeartbeatMs },
+    {
+      ...DEFAULT_GATEWAY_OPTIONS,
+      heartbeatIntervalMs: config.agentHeartbeatMs,
+      // Heartbeats reach the store at most pingFlushMs late, and a node is Online while its
+      // stored last ping is younger than two intervals: flush at least every half interval.
+      pingFlushMs: Math.min(DEFAULT_GATEWAY_OPTIONS.pingFlushMs, Math.floor(config.agentHeartbeatMs / 2)),
+    },
     services.releases,
   );
   await publishOwnAgentBundle(services.releases, config.agentBundlePath, logger);
