@@ -12,12 +12,19 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
+    settings: {
+      'import-x/resolver-next': [
+        createTypeScriptImportResolver({
+          project: ['./tsconfig.json', './web/tsconfig.json'],
+          noWarnOnMultipleProjects: true,
+        }),
+      ],
+    },
     rules: {
       curly: ['error', 'all'],
       '@typescript-eslint/no-floating-promises': 'error',
@@ -86,6 +93,18 @@ export default tseslint.config(
               'api/ reaches the store only through services.',
             ),
             zone('./src/cli', ['./src/!(cli|shared|server|api|agent)/**'], 'cli/ talks to the server over HTTP.'),
+            zone(
+              './web',
+              [
+                './src/!(domain|api|shared)/**',
+                './src/api/!(wire)/**',
+                './src/api/*.ts',
+                './src/domain/!(schedule)/**',
+                './src/domain/document*.ts',
+                './src/domain/builtin-*.ts',
+              ],
+              'web/ talks to the server over HTTP; it may bundle wire shapes and pure domain rules, never server code.',
+            ),
           ],
         },
       ],

@@ -24,7 +24,12 @@ async function runServer(flags: ServerFlags): Promise<void> {
     logger.warn({}, warning);
   }
   const server = await startServer(config, systemClock, logger);
-  const lines = [`Mado server ${VERSION}`, `API:             ${server.url}`, `Data directory:  ${config.dataDir}`];
+  const lines = [
+    `Mado server ${VERSION}`,
+    `API:             ${server.url}`,
+    `Console:         ${server.consoleUrl}`,
+    `Data directory:  ${config.dataDir}`,
+  ];
   if (server.bootstrap.generated !== undefined) {
     const key = server.bootstrap.generated;
     lines.push(

@@ -42,11 +42,14 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
 import { registerAgentRoutes } from './agent-routes.js';
+import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 
 export interface RunningServer {
   /** Base URL of the API, e.g. http://127.0.0.1:8080 */
   readonly url: string;
+  /** Address of the web console, e.g. http://127.0.0.1:8080/console/ */
+  readonly consoleUrl: string;
   readonly bootstrap: BootstrapOutcome;
   readonly store: Store;
   /** Stops accepting requests, finishes those in flight, closes the store. */
@@ -276,6 +279,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
   registerRoutes(app, api, config);
   registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
+  registerConsoleRoutes(app);
   const gateway = new AgentGateway(
     store,
     clock,
@@ -321,6 +325,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   logger.info({ url: `http://${host}:${port}` }, 'Mado server listening');
   return {
     url: `http://${host}:${port}`,
+    consoleUrl: `http://${host}:${port}${CONSOLE_PATH}`,
     bootstrap,
     store,
     close: async () => {

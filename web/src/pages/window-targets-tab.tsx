@@ -1,0 +1,98 @@
+/** The Targets tab: the window's registered targets; register and deregister. */
+import Box from '@cloudscape-design/components/box';
+import Button from '@cloudscape-design/components/button';
+import Header from '@cloudscape-design/components/header';
+import SpaceBetween from '@cloudscape-design/components/space-between';
+import Table from '@cloudscape-design/components/table';
+import { useState } from 'react';
+import { useApi, useApiQuery } from '../api/api-context.js';
+import { errorMessage } from '../api/ssm-client.js';
+import type { Target, WindowTarget } from '../api/types.js';
+import { useNotify } from '../components/notifications.js';
+import { navigate } from '../router.js';
+
+export function formatTargets(targets: readonly Target[] | undefined): string {
+  return (targets ?? []).map((target) => `${target.Key}=${target.Values.join(',')}`).join('; ') || '-';
+}
+
+export function WindowTargetsTab({ windowId }: { windowId: string }) {
+  const client = useApi();
+  const notify = useNotify();
+  const targets = useApiQuery(
+    (api) =>
+      api.callAll<{ Targets: WindowTarget[] }, 'Targets'>(
+        'DescribeMaintenanceWindowTargets',
+        { WindowId: windowId, MaxResults: 100 },
+        'Targets',
+      ),
+    [windowId],
+  );
+  const [selected, setSelected] = useState<WindowTarget[]>([]);
+  const [isBusy, setBusy] = useState(false);
+
+  const deregister = async () => {
+    setBusy(true);
+    try {
+      for (const target of selected) {
+        await client.call('DeregisterTargetFromMaintenanceWindow', {
+          WindowId: windowId,
+          WindowTargetId: target.WindowTargetId,
+        });
+      }
+      notify.success(`Deregistered ${selected.length} target(s).`);
+      setSelected([]);
+      targets.reload();
+    } catch (error) {
+      notify.error(errorMessage(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Table
+      selectionType="multi"
+      selectedItems={selected}
+      onSelectionChange={({ detail }) => setSelected(detail.selectedItems)}
+      trackBy="WindowTargetId"
+      ariaLabels={{
+        selectionGroupLabel: 'Targets',
+        itemSelectionLabel: (_selection, target) => `Select ${target.Name ?? target.WindowTargetId}`,
+        allItemsSelectionLabel: () => 'Select all targets',
+      }}
+      loading={targets.isLoading && targets.data === undefined}
+      loadingText="Loading targets"
+      items={targets.data ?? []}
+      columnDefinitions={[
+        { id: 'id', header: 'Window target ID', cell: (target) => target.WindowTargetId, isRowHeader: true },
+        { id: 'name', header: 'Name', cell: (target) => target.Name ?? '-' },
+        { id: 'targets', header: 'Targets', cell: (target) => formatTargets(target.Targets) },
+        { id: 'owner', header: 'Owner information', cell: (target) => target.OwnerInformation ?? '-' },
+        { id: 'description', header: 'Description', cell: (target) => target.Description ?? '-' },
+      ]}
+      header={
+        <Header
+          counter={targets.data === undefined ? undefined : `(${targets.data.length})`}
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button iconName="refresh" ariaLabel="Refresh targets" onClick={targets.reload} />
+              <Button disabled={selected.length === 0} loading={isBusy} onClick={() => void deregister()}>
+                Deregister target
+              </Button>
+              <Button variant="primary" onClick={() => navigate({ page: 'register-target', windowId })}>
+                Register target
+              </Button>
+            </SpaceBetween>
+          }
+        >
+          Targets
+        </Header>
+      }
+      empty={
+        <Box textAlign="center" color="inherit">
+          {targets.error === undefined ? 'No targets registered.' : errorMessage(targets.error)}
+        </Box>
+      }
+    />
+  );
+}
