@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { invocationPlugins, isPluginFinished, type PluginResult } from './command.js';
+import { invocationPlugins, isOutputCapped, isPluginFinished, type PluginResult } from './command.js';
 
 const STEPS = [
   { name: 'first', action: 'aws:runShellScript' },
@@ -71,5 +71,23 @@ describe('isPluginFinished', () => {
     ['Cancelled', true],
   ] as const)('says a %s plugin finished: %s', (status, finished) => {
     expect(isPluginFinished({ status })).toBe(finished);
+  });
+});
+
+describe('isOutputCapped', () => {
+  it('is false for output under the cap', () => {
+    expect(isOutputCapped('hello\n', 100)).toBe(false);
+    expect(isOutputCapped('', 100)).toBe(false);
+  });
+
+  it('is true at the cap, allowing for a character cut in the middle', () => {
+    expect(isOutputCapped('x'.repeat(100), 100)).toBe(true);
+    expect(isOutputCapped(`${'x'.repeat(97)}\uFFFD`.slice(0, 98), 100)).toBe(true);
+    expect(isOutputCapped('x'.repeat(96), 100)).toBe(false);
+  });
+
+  it('is true when the agent noted that it dropped the end', () => {
+    expect(isOutputCapped('abc\n---Output truncated: the agent kept the first 3 of 9 bytes---\n', 1_000)).toBe(true);
+    expect(isOutputCapped('abc\n---Output truncated to fit the result message (9 characters)---\n', 1_000)).toBe(true);
   });
 });

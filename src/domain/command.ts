@@ -123,6 +123,27 @@ function truncate(text: string, limit: number, marker: string): string {
   return text.length <= limit ? text : text.slice(0, Math.max(0, limit - marker.length)) + marker;
 }
 
+/** Output the server keeps per stream per step when not configured (`MADO_OUTPUT_CAP_BYTES`). */
+export const DEFAULT_OUTPUT_CAP_BYTES = 1024 * 1024;
+
+/** The notes the agent appends when it had to drop the end of a stream (capped-output.ts, fit-result.ts). */
+const AGENT_TRUNCATION_NOTES = [
+  '\n---Output truncated: the agent kept the first ',
+  '\n---Output truncated to fit the result message (',
+];
+
+/**
+ * Whether a stored stream may be missing its end: the agent noted that it dropped bytes, or the
+ * text reaches the server's cap (cutting at the cap may end inside a UTF-8 character, which
+ * becomes U+FFFD, so "reaches" allows for those 3 bytes).
+ */
+export function isOutputCapped(text: string, capBytes: number): boolean {
+  if (AGENT_TRUNCATION_NOTES.some((note) => text.includes(note))) {
+    return true;
+  }
+  return new TextEncoder().encode(text).length >= capBytes - 3;
+}
+
 /**
  * `CommandPlugin.Output` as the SSM agent builds it: stdout, then (if any) the error separator
  * and stderr, each part truncated with a marker so that the whole fits 2,500 characters.

@@ -220,7 +220,14 @@ async function publishOwnAgentBundle(
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
   const store = openDataDirStore(config.dataDir, clock);
   const keyRing = new KeyRing();
-  const ctx: ServiceContext = { store, clock, logger, quotas: config.quotas, accountId: config.accountId };
+  const ctx: ServiceContext = {
+    store,
+    clock,
+    logger,
+    quotas: config.quotas,
+    accountId: config.accountId,
+    outputCapBytes: config.outputCapBytes,
+  };
   const dispatcher = new CommandDispatcher(store, clock, logger.child({ component: 'dispatcher' }), {
     ...DEFAULT_DISPATCHER_OPTIONS,
     outputCapBytes: config.outputCapBytes,

@@ -5,6 +5,8 @@
  */
 import {
   commandProgress,
+  DEFAULT_OUTPUT_CAP_BYTES,
+  isOutputCapped,
   tallyInvocations,
   type CloudWatchOutputConfig,
   type Command,
@@ -58,6 +60,17 @@ export interface InvocationDetail {
   readonly invocation: CommandInvocation;
   readonly pluginName: string;
   readonly output: PluginOutput | undefined;
+}
+
+/** A step's full output as kept by the server (Mado.GetCommandInvocationOutput). */
+export interface InvocationOutput {
+  readonly detail: InvocationDetail;
+  /** The server's cap per stream, in bytes. */
+  readonly capBytes: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutCapped: boolean;
+  readonly stderrCapped: boolean;
 }
 
 export class CommandService {
@@ -245,6 +258,30 @@ export class CommandService {
     }
     const output = await this.ctx.store.getInvocationOutput(commandId, instanceId, name);
     return { command, invocation, pluginName: name, output };
+  }
+
+  /**
+   * One node's full output for one step, as the server keeps it (up to its cap), with whether
+   * each stream may be missing its end. Empty until the step has finished.
+   * @throws as getInvocation.
+   */
+  async getInvocationOutput(
+    commandId: string,
+    instanceId: string,
+    pluginName: string | undefined,
+  ): Promise<InvocationOutput> {
+    const detail = await this.getInvocation(commandId, instanceId, pluginName);
+    const capBytes = this.ctx.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES;
+    const stdout = detail.output?.stdout ?? '';
+    const stderr = detail.output?.stderr ?? '';
+    return {
+      detail,
+      capBytes,
+      stdout,
+      stderr,
+      stdoutCapped: isOutputCapped(stdout, capBytes),
+      stderrCapped: isOutputCapped(stderr, capBytes),
+    };
   }
 
   /**

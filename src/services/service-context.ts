@@ -29,4 +29,6 @@ export interface ServiceContext {
   readonly quotas: Quotas;
   /** Account id used in ARNs. */
   readonly accountId: string;
+  /** Output kept per stream per step (`MADO_OUTPUT_CAP_BYTES`); DEFAULT_OUTPUT_CAP_BYTES when absent. */
+  readonly outputCapBytes?: number;
 }

@@ -27,6 +27,7 @@ import { describeMaintenanceWindowTasks } from './describe-maintenance-window-ta
 import { describeMaintenanceWindows } from './describe-maintenance-windows.js';
 import { describeMaintenanceWindowsForTarget } from './describe-maintenance-windows-for-target.js';
 import { getCommandInvocation } from './get-command-invocation.js';
+import { getCommandInvocationOutput } from './get-command-invocation-output.js';
 import { getDocument } from './get-document.js';
 import { getMaintenanceWindow } from './get-maintenance-window.js';
 import { getMaintenanceWindowExecution } from './get-maintenance-window-execution.js';
@@ -120,4 +121,5 @@ export const MADO_OPERATIONS: readonly Operation<never>[] = [
   deletePackageVersion,
   publishAgentRelease,
   listAgentReleases,
+  getCommandInvocationOutput,
 ] as unknown as readonly Operation<never>[];

@@ -1,6 +1,7 @@
 /**
  * One window execution: its status, each task with its per-node invocations, and each
- * invocation's output from GetCommandInvocation. Refreshes while anything is still running.
+ * invocation's status from GetCommandInvocation with its whole output
+ * (Mado.GetCommandInvocationOutput). Refreshes while anything is still running.
  */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
@@ -18,6 +19,7 @@ import { useState } from 'react';
 import { useApi, useApiQuery } from '../api/api-context.js';
 import { errorMessage } from '../api/ssm-client.js';
 import type { CommandInvocation, TaskExecutionIdentity, TaskInvocation, WindowExecution } from '../api/types.js';
+import { FullOutput } from '../components/full-output.js';
 import { useNotify } from '../components/notifications.js';
 import { formatEpochSeconds, isRunning, StatusBadge } from '../components/status.js';
 import { followHash, hrefOf } from '../router.js';
@@ -47,7 +49,11 @@ export function instanceIdOf(invocation: TaskInvocation): string | undefined {
 
 function InvocationOutput({ commandId, instanceId }: { commandId: string; instanceId: string }) {
   const invocation = useApiQuery(
-    (api) => api.call<CommandInvocation>('GetCommandInvocation', { CommandId: commandId, InstanceId: instanceId }),
+    (api) =>
+      api.call<CommandInvocation & { PluginName?: string }>('GetCommandInvocation', {
+        CommandId: commandId,
+        InstanceId: instanceId,
+      }),
     [commandId, instanceId],
     (data) => (isRunning(data.Status) ? REFRESH_WHILE_RUNNING_MS : undefined),
   );
@@ -69,20 +75,12 @@ function InvocationOutput({ commandId, instanceId }: { commandId: string; instan
           { label: 'Document', value: data.DocumentName },
         ]}
       />
-      <Box variant="awsui-key-label">Output</Box>
-      <pre className="mado-output" aria-label={`Output of ${instanceId}`}>
-        {data.StandardOutputContent === undefined || data.StandardOutputContent === ''
-          ? '(no output)'
-          : data.StandardOutputContent}
-      </pre>
-      {data.StandardErrorContent !== undefined && data.StandardErrorContent !== '' && (
-        <>
-          <Box variant="awsui-key-label">Error output</Box>
-          <pre className="mado-output" aria-label={`Error output of ${instanceId}`}>
-            {data.StandardErrorContent}
-          </pre>
-        </>
-      )}
+      <FullOutput
+        commandId={data.CommandId}
+        instanceId={instanceId}
+        pluginName={data.PluginName}
+        isFinished={!isRunning(data.Status)}
+      />
     </SpaceBetween>
   );
 }

@@ -1,7 +1,10 @@
 /**
- * Register a Run Command task: the document from the document list, its parameters as a form
- * (from the document's own definitions), priority, targets (registered window targets or, when
- * the window allows it, instance ids), rate control, new task invocation cutoff, timeout.
+ * Register a Run Command task, or edit a registered one (the same form, prefilled from
+ * GetMaintenanceWindowTask, saved with UpdateMaintenanceWindowTask): the document from the
+ * document list, its parameters as a form (from the document's own definitions), priority,
+ * targets (registered window targets or, when the window allows it, instance ids), rate control
+ * as a number or a percentage, new task invocation cutoff, timeout, service role, output options
+ * (S3, CloudWatch), SNS notifications and a CloudWatch alarm.
  */
 import Alert from '@cloudscape-design/components/alert';
 import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
@@ -15,21 +18,24 @@ import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import Multiselect from '@cloudscape-design/components/multiselect';
+import RadioGroup from '@cloudscape-design/components/radio-group';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Spinner from '@cloudscape-design/components/spinner';
 import Textarea from '@cloudscape-design/components/textarea';
 import Tiles from '@cloudscape-design/components/tiles';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import * as S from '../../../src/api/wire/shapes.js';
 import { useApi, useApiQuery } from '../api/api-context.js';
 import { errorMessage } from '../api/ssm-client.js';
-import type { DocumentIdentifier, WindowDetails, WindowTarget } from '../api/types.js';
+import type { DocumentIdentifier, Target, WindowDetails, WindowTarget, WindowTask } from '../api/types.js';
 import { DocumentParametersForm } from '../components/document-parameters-form.js';
 import { useNotify } from '../components/notifications.js';
+import { parseRate, rateError, rateText, RateControlField, type RateValue } from '../components/rate-control-field.js';
 import {
   checkParameterValues,
   initialParameterValues,
+  isListParameter,
   parameterDefinitionsOf,
   parametersRequest,
   type ParameterDefinitions,
@@ -39,38 +45,114 @@ import { formatTargets } from './window-targets-tab.js';
 
 type TargetMode = 'window-targets' | 'instances';
 
+/** A registered task as GetMaintenanceWindowTask answers it (the members the form edits). */
+interface WindowTaskDetails extends WindowTask {
+  TaskParameters?: Record<string, unknown>;
+  LoggingInfo?: Record<string, unknown>;
+  AlarmConfiguration?: { Alarms?: { Name: string }[]; IgnorePollAlarmFailure?: boolean };
+  TaskInvocationParameters?: {
+    RunCommand?: {
+      Comment?: string;
+      Parameters?: Record<string, string[]>;
+      TimeoutSeconds?: number;
+      OutputS3BucketName?: string;
+      OutputS3KeyPrefix?: string;
+      CloudWatchOutputConfig?: { CloudWatchLogGroupName?: string; CloudWatchOutputEnabled?: boolean };
+      NotificationConfig?: { NotificationArn?: string; NotificationEvents?: string[]; NotificationType?: string };
+      ServiceRoleArn?: string;
+    };
+  };
+}
+
 interface WindowContext {
   window: WindowDetails;
   targets: WindowTarget[];
   documents: DocumentIdentifier[];
+  /** The task being edited; none when registering. */
+  task: WindowTaskDetails | undefined;
+}
+
+const NOTIFICATION_EVENTS = ['All', 'InProgress', 'Success', 'TimedOut', 'Cancelled', 'Failed'] as const;
+/** The service-linked role Mado answers for a task without its own: shown as "default". */
+const DEFAULT_SERVICE_ROLE = /:role\/aws-service-role\/ssm\.amazonaws\.com\/AWSServiceRoleForAmazonSSM$/;
+
+/** A task's parameter values (name → list) as the form's text fields. */
+function parameterTextOf(
+  definitions: ParameterDefinitions,
+  values: Readonly<Record<string, readonly string[]>> | undefined,
+): Record<string, string> {
+  const text = initialParameterValues(definitions);
+  for (const [name, items] of Object.entries(values ?? {})) {
+    const definition = definitions[name];
+    if (definition !== undefined) {
+      text[name] = isListParameter(definition) ? items.join('\n') : (items[0] ?? '');
+    }
+  }
+  return text;
+}
+
+function targetIdsOf(targets: readonly Target[] | undefined, key: string): string[] | undefined {
+  return targets?.find((target) => target.Key === key)?.Values;
 }
 
 function RegisterTaskForm({ windowId, context }: { windowId: string; context: WindowContext }) {
   const client = useApi();
   const notify = useNotify();
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [documentName, setDocumentName] = useState<string | undefined>(undefined);
+  const task = context.task;
+  const isEdit = task !== undefined;
+  const runCommand = task?.TaskInvocationParameters?.RunCommand;
+  const taskInstanceIds = targetIdsOf(task?.Targets, 'InstanceIds');
+  const [name, setName] = useState(task?.Name ?? '');
+  const [description, setDescription] = useState(task?.Description ?? '');
+  const [documentName, setDocumentName] = useState<string | undefined>(task?.TaskArn);
   const [definitions, setDefinitions] = useState<ParameterDefinitions | undefined>(undefined);
   const [parameterValues, setParameterValues] = useState<Record<string, string>>({});
   const [documentError, setDocumentError] = useState<string | undefined>(undefined);
-  const [priority, setPriority] = useState('1');
-  const [targetMode, setTargetMode] = useState<TargetMode>('window-targets');
-  const [windowTargetIds, setWindowTargetIds] = useState<string[]>(
-    context.targets.length === 1 ? [context.targets[0]!.WindowTargetId] : [],
+  const [priority, setPriority] = useState(String(task?.Priority ?? 1));
+  const [targetMode, setTargetMode] = useState<TargetMode>(
+    taskInstanceIds === undefined ? 'window-targets' : 'instances',
   );
-  const [instanceIds, setInstanceIds] = useState('');
-  const [maxConcurrency, setMaxConcurrency] = useState('1');
-  const [maxErrors, setMaxErrors] = useState('1');
-  const [isCancelAtCutoff, setCancelAtCutoff] = useState(false);
-  const [timeoutSeconds, setTimeoutSeconds] = useState('600');
-  const [comment, setComment] = useState('');
-  const [serviceRoleArn, setServiceRoleArn] = useState('');
+  const [windowTargetIds, setWindowTargetIds] = useState<string[]>(
+    isEdit
+      ? (targetIdsOf(task.Targets, 'WindowTargetIds') ?? [])
+      : context.targets.length === 1
+        ? [context.targets[0]!.WindowTargetId]
+        : [],
+  );
+  const [instanceIds, setInstanceIds] = useState((taskInstanceIds ?? []).join(', '));
+  const [maxConcurrency, setMaxConcurrency] = useState<RateValue>(parseRate(task?.MaxConcurrency, '1'));
+  const [maxErrors, setMaxErrors] = useState<RateValue>(parseRate(task?.MaxErrors, '1'));
+  const [isCancelAtCutoff, setCancelAtCutoff] = useState(task?.CutoffBehavior === 'CANCEL_TASK');
+  const [timeoutSeconds, setTimeoutSeconds] = useState(String(runCommand?.TimeoutSeconds ?? 600));
+  const [comment, setComment] = useState(runCommand?.Comment ?? '');
+  const [serviceRoleArn, setServiceRoleArn] = useState(
+    task?.ServiceRoleArn === undefined || DEFAULT_SERVICE_ROLE.test(task.ServiceRoleArn) ? '' : task.ServiceRoleArn,
+  );
+  // Output options.
+  const [isS3Output, setS3Output] = useState(runCommand?.OutputS3BucketName !== undefined);
+  const [s3Bucket, setS3Bucket] = useState(runCommand?.OutputS3BucketName ?? '');
+  const [s3Prefix, setS3Prefix] = useState(runCommand?.OutputS3KeyPrefix ?? '');
+  const [isCloudWatchOutput, setCloudWatchOutput] = useState(
+    runCommand?.CloudWatchOutputConfig?.CloudWatchOutputEnabled === true,
+  );
+  const [logGroupName, setLogGroupName] = useState(runCommand?.CloudWatchOutputConfig?.CloudWatchLogGroupName ?? '');
+  // Notifications.
+  const notification = runCommand?.NotificationConfig;
+  const [isNotifying, setNotifying] = useState(notification?.NotificationArn !== undefined);
+  const [notificationArn, setNotificationArn] = useState(notification?.NotificationArn ?? '');
+  const [notificationEvents, setNotificationEvents] = useState<string[]>(notification?.NotificationEvents ?? ['All']);
+  const [notificationType, setNotificationType] = useState(notification?.NotificationType ?? 'Command');
+  // Alarm.
+  const alarm = task?.AlarmConfiguration;
+  const [isAlarm, setAlarm] = useState((alarm?.Alarms ?? []).length > 0);
+  const [alarmName, setAlarmName] = useState(alarm?.Alarms?.[0]?.Name ?? '');
+  const [isIgnorePollAlarmFailure, setIgnorePollAlarmFailure] = useState(alarm?.IgnorePollAlarmFailure === true);
+
   const [isSubmitted, setSubmitted] = useState(false);
   const [apiError, setApiError] = useState<string | undefined>(undefined);
   const [isBusy, setBusy] = useState(false);
 
-  const chooseDocument = async (nameChosen: string) => {
+  const chooseDocument = async (nameChosen: string, values?: Readonly<Record<string, readonly string[]>>) => {
     setDocumentName(nameChosen);
     setDefinitions(undefined);
     setDocumentError(undefined);
@@ -81,11 +163,20 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
       });
       const parsed = parameterDefinitionsOf(document.Content);
       setDefinitions(parsed);
-      setParameterValues(initialParameterValues(parsed));
+      setParameterValues(parameterTextOf(parsed, values));
     } catch (error) {
       setDocumentError(errorMessage(error));
     }
   };
+
+  // Editing: the task's document, with the task's own parameter values.
+  const loadedTask = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    if (task !== undefined && loadedTask.current !== task.WindowTaskId) {
+      loadedTask.current = task.WindowTaskId;
+      void chooseDocument(task.TaskArn, runCommand?.Parameters);
+    }
+  });
 
   const instanceIdList = instanceIds
     .split(/[\s,]+/)
@@ -111,16 +202,27 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
         ? 'A whole number, 0 or more (lower runs first).'
         : undefined,
     targets: targets === undefined ? 'Choose the targets the task runs on.' : undefined,
-    maxConcurrency: !S.MaxConcurrency.safeParse(maxConcurrency).success
-      ? 'A number (1 or more) or a percentage (1%-100%).'
-      : undefined,
-    maxErrors: !S.MaxErrors.safeParse(maxErrors).success
-      ? 'A number (0 or more) or a percentage (0%-100%).'
-      : undefined,
+    maxConcurrency: rateError('concurrency', maxConcurrency),
+    maxErrors: rateError('errors', maxErrors),
     timeoutSeconds: !S.TimeoutSeconds.safeParse(Number(timeoutSeconds)).success
       ? 'From 30 to 2592000 seconds.'
       : undefined,
     comment: !S.Comment.safeParse(comment).success ? 'At most 100 characters.' : undefined,
+    s3Bucket:
+      isS3Output && !S.S3BucketName.safeParse(s3Bucket.trim()).success
+        ? 'A bucket name of 3 to 63 characters.'
+        : undefined,
+    s3Prefix: isS3Output && !S.S3KeyPrefix.safeParse(s3Prefix.trim()).success ? 'At most 500 characters.' : undefined,
+    logGroupName: isCloudWatchOutput && logGroupName.length > 512 ? 'At most 512 characters.' : undefined,
+    notificationArn:
+      isNotifying && !/^arn:[^:]+:sns:[^:]*:[^:]*:.+$/.test(notificationArn.trim())
+        ? 'An SNS topic ARN: arn:aws:sns:<region>:<account>:<topic>.'
+        : undefined,
+    notificationEvents: isNotifying && notificationEvents.length === 0 ? 'Choose at least one event.' : undefined,
+    alarmName:
+      isAlarm && (alarmName.trim() === '' || alarmName.length > 255)
+        ? 'An alarm name of 1 to 255 characters.'
+        : undefined,
   };
   const hasErrors =
     Object.values(errors).some((error) => error !== undefined) || Object.keys(parameterErrors).length > 0;
@@ -133,29 +235,76 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
     }
     setBusy(true);
     setApiError(undefined);
-    try {
-      await client.call('RegisterTaskWithMaintenanceWindow', {
-        WindowId: windowId,
-        TaskType: 'RUN_COMMAND',
-        TaskArn: documentName,
-        Targets: targets,
-        Priority: Number(priority),
-        MaxConcurrency: maxConcurrency,
-        MaxErrors: maxErrors,
-        CutoffBehavior: isCancelAtCutoff ? 'CANCEL_TASK' : 'CONTINUE_TASK',
-        ...(name === '' ? {} : { Name: name }),
-        ...(description.trim() === '' ? {} : { Description: description.trim() }),
-        ...(serviceRoleArn.trim() === '' ? {} : { ServiceRoleArn: serviceRoleArn.trim() }),
-        TaskInvocationParameters: {
-          RunCommand: {
-            Parameters: parametersRequest(definitions, parameterValues),
-            TimeoutSeconds: Number(timeoutSeconds),
-            ...(comment === '' ? {} : { Comment: comment }),
-          },
+    const settings = {
+      WindowId: windowId,
+      TaskArn: documentName,
+      Targets: targets,
+      Priority: Number(priority),
+      MaxConcurrency: rateText(maxConcurrency),
+      MaxErrors: rateText(maxErrors),
+      CutoffBehavior: isCancelAtCutoff ? 'CANCEL_TASK' : 'CONTINUE_TASK',
+      ...(name === '' ? {} : { Name: name }),
+      ...(description.trim() === '' ? {} : { Description: description.trim() }),
+      ...(serviceRoleArn.trim() === '' ? {} : { ServiceRoleArn: serviceRoleArn.trim() }),
+      ...(isAlarm
+        ? {
+            AlarmConfiguration: {
+              Alarms: [{ Name: alarmName.trim() }],
+              IgnorePollAlarmFailure: isIgnorePollAlarmFailure,
+            },
+          }
+        : {}),
+      TaskInvocationParameters: {
+        RunCommand: {
+          Parameters: parametersRequest(definitions, parameterValues),
+          TimeoutSeconds: Number(timeoutSeconds),
+          ...(comment === '' ? {} : { Comment: comment }),
+          ...(isS3Output
+            ? {
+                OutputS3BucketName: s3Bucket.trim(),
+                ...(s3Prefix.trim() === '' ? {} : { OutputS3KeyPrefix: s3Prefix.trim() }),
+              }
+            : {}),
+          ...(isCloudWatchOutput
+            ? {
+                CloudWatchOutputConfig: {
+                  CloudWatchOutputEnabled: true,
+                  ...(logGroupName.trim() === '' ? {} : { CloudWatchLogGroupName: logGroupName.trim() }),
+                },
+              }
+            : {}),
+          ...(isNotifying
+            ? {
+                NotificationConfig: {
+                  NotificationArn: notificationArn.trim(),
+                  NotificationEvents: notificationEvents,
+                  NotificationType: notificationType,
+                },
+              }
+            : {}),
         },
-        ClientToken: crypto.randomUUID(),
-      });
-      notify.success(`Registered the ${documentName} task.`);
+      },
+    };
+    try {
+      if (isEdit) {
+        // Replace: the form holds every setting, so a field emptied here is cleared; the members
+        // the console does not show (TaskParameters, LoggingInfo) are kept as they were.
+        await client.call('UpdateMaintenanceWindowTask', {
+          ...settings,
+          WindowTaskId: task.WindowTaskId,
+          ...(task.TaskParameters === undefined ? {} : { TaskParameters: task.TaskParameters }),
+          ...(task.LoggingInfo === undefined ? {} : { LoggingInfo: task.LoggingInfo }),
+          Replace: true,
+        });
+        notify.success(`Saved the ${documentName} task.`);
+      } else {
+        await client.call('RegisterTaskWithMaintenanceWindow', {
+          ...settings,
+          TaskType: 'RUN_COMMAND',
+          ClientToken: crypto.randomUUID(),
+        });
+        notify.success(`Registered the ${documentName} task.`);
+      }
       navigate({ page: 'window', windowId, tab: 'tasks' });
     } catch (error) {
       setApiError(errorMessage(error));
@@ -178,7 +327,7 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
 
   return (
     <form
-      aria-label="Register Run Command task"
+      aria-label={isEdit ? 'Edit Run Command task' : 'Register Run Command task'}
       onSubmit={(event) => {
         event.preventDefault();
         void submit();
@@ -198,7 +347,7 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
               Cancel
             </Button>
             <Button variant="primary" formAction="submit" loading={isBusy}>
-              Register Run Command task
+              {isEdit ? 'Save changes' : 'Register Run Command task'}
             </Button>
           </SpaceBetween>
         }
@@ -320,30 +469,24 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
           <Container header={<Header variant="h2">Rate control and timing</Header>}>
             <SpaceBetween size="l">
               <ColumnLayout columns={2}>
-                <FormField
+                <RateControlField
+                  kind="concurrency"
                   label="Concurrency"
                   controlId="task-max-concurrency"
-                  description="Targets that run the task at once: a number or a percentage."
-                  errorText={errorAt('maxConcurrency')}
-                >
-                  <Input
-                    controlId="task-max-concurrency"
-                    value={maxConcurrency}
-                    onChange={({ detail }) => setMaxConcurrency(detail.value)}
-                  />
-                </FormField>
-                <FormField
+                  description="Targets that run the task at once: a number of targets or a percentage of them."
+                  value={maxConcurrency}
+                  isSubmitted={isSubmitted}
+                  onChange={setMaxConcurrency}
+                />
+                <RateControlField
+                  kind="errors"
                   label="Error threshold"
                   controlId="task-max-errors"
-                  description="Stop sending the task to more targets after this many errors: a number or a percentage."
-                  errorText={errorAt('maxErrors')}
-                >
-                  <Input
-                    controlId="task-max-errors"
-                    value={maxErrors}
-                    onChange={({ detail }) => setMaxErrors(detail.value)}
-                  />
-                </FormField>
+                  description="Stop sending the task to more targets after this many errors, or this percentage of them."
+                  value={maxErrors}
+                  isSubmitted={isSubmitted}
+                  onChange={setMaxErrors}
+                />
                 <FormField
                   label="Timeout (seconds)"
                   controlId="task-timeout"
@@ -374,7 +517,11 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
                 label="New task invocation cutoff"
                 description="At the window's cutoff, cancel invocations of this task that are still running (CANCEL_TASK); otherwise they continue."
               >
-                <Checkbox checked={isCancelAtCutoff} onChange={({ detail }) => setCancelAtCutoff(detail.checked)}>
+                <Checkbox
+                  checked={isCancelAtCutoff}
+                  onChange={({ detail }) => setCancelAtCutoff(detail.checked)}
+                  ariaLabel="New task invocation cutoff"
+                >
                   Enabled
                 </Checkbox>
               </FormField>
@@ -395,16 +542,146 @@ function RegisterTaskForm({ windowId, context }: { windowId: string; context: Wi
               </FormField>
             </SpaceBetween>
           </Container>
+          <Container header={<Header variant="h2">Output options</Header>}>
+            <SpaceBetween size="l">
+              <Checkbox checked={isS3Output} onChange={({ detail }) => setS3Output(detail.checked)}>
+                Write command output to an S3 bucket
+              </Checkbox>
+              {isS3Output && (
+                <ColumnLayout columns={2}>
+                  <FormField label="S3 bucket name" controlId="task-s3-bucket" errorText={errorAt('s3Bucket')}>
+                    <Input
+                      controlId="task-s3-bucket"
+                      value={s3Bucket}
+                      onChange={({ detail }) => setS3Bucket(detail.value)}
+                    />
+                  </FormField>
+                  <FormField
+                    label={
+                      <>
+                        S3 key prefix <i>- optional</i>
+                      </>
+                    }
+                    controlId="task-s3-prefix"
+                    errorText={errorAt('s3Prefix')}
+                  >
+                    <Input
+                      controlId="task-s3-prefix"
+                      value={s3Prefix}
+                      onChange={({ detail }) => setS3Prefix(detail.value)}
+                    />
+                  </FormField>
+                </ColumnLayout>
+              )}
+              <Checkbox checked={isCloudWatchOutput} onChange={({ detail }) => setCloudWatchOutput(detail.checked)}>
+                Send command output to CloudWatch Logs
+              </Checkbox>
+              {isCloudWatchOutput && (
+                <FormField
+                  label={
+                    <>
+                      Log group name <i>- optional</i>
+                    </>
+                  }
+                  controlId="task-log-group"
+                  description="Default: /aws/ssm/<document name>."
+                  errorText={errorAt('logGroupName')}
+                >
+                  <Input
+                    controlId="task-log-group"
+                    value={logGroupName}
+                    onChange={({ detail }) => setLogGroupName(detail.value)}
+                  />
+                </FormField>
+              )}
+            </SpaceBetween>
+          </Container>
+          <Container header={<Header variant="h2">SNS notifications</Header>}>
+            <SpaceBetween size="l">
+              <Checkbox checked={isNotifying} onChange={({ detail }) => setNotifying(detail.checked)}>
+                Notify on command status changes
+              </Checkbox>
+              {isNotifying && (
+                <SpaceBetween size="l">
+                  <FormField
+                    label="SNS topic ARN"
+                    controlId="task-notification-arn"
+                    errorText={errorAt('notificationArn')}
+                  >
+                    <Input
+                      controlId="task-notification-arn"
+                      value={notificationArn}
+                      placeholder="arn:aws:sns:us-east-1:123456789012:my-topic"
+                      onChange={({ detail }) => setNotificationArn(detail.value)}
+                    />
+                  </FormField>
+                  <ColumnLayout columns={2}>
+                    <FormField
+                      label="Events to notify about"
+                      controlId="task-notification-events"
+                      errorText={errorAt('notificationEvents')}
+                    >
+                      <Multiselect
+                        controlId="task-notification-events"
+                        placeholder="Choose events"
+                        selectedOptions={notificationEvents.map((event) => ({ value: event, label: event }))}
+                        options={NOTIFICATION_EVENTS.map((event) => ({ value: event, label: event }))}
+                        onChange={({ detail }) =>
+                          setNotificationEvents(detail.selectedOptions.map((option) => option.value!))
+                        }
+                      />
+                    </FormField>
+                    <FormField label="Notification type">
+                      <RadioGroup
+                        ariaLabel="Notification type"
+                        value={notificationType}
+                        onChange={({ detail }) => setNotificationType(detail.value)}
+                        items={[
+                          { value: 'Command', label: 'Command', description: 'The status of the whole command.' },
+                          { value: 'Invocation', label: 'Invocation', description: 'The status on each node.' },
+                        ]}
+                      />
+                    </FormField>
+                  </ColumnLayout>
+                </SpaceBetween>
+              )}
+            </SpaceBetween>
+          </Container>
+          <Container header={<Header variant="h2">CloudWatch alarm</Header>}>
+            <SpaceBetween size="l">
+              <Checkbox checked={isAlarm} onChange={({ detail }) => setAlarm(detail.checked)}>
+                Stop the task when an alarm is in ALARM state
+              </Checkbox>
+              {isAlarm && (
+                <SpaceBetween size="l">
+                  <FormField label="Alarm name" controlId="task-alarm-name" errorText={errorAt('alarmName')}>
+                    <Input
+                      controlId="task-alarm-name"
+                      value={alarmName}
+                      onChange={({ detail }) => setAlarmName(detail.value)}
+                    />
+                  </FormField>
+                  <Checkbox
+                    checked={isIgnorePollAlarmFailure}
+                    onChange={({ detail }) => setIgnorePollAlarmFailure(detail.checked)}
+                  >
+                    Ignore alarm poll failures (run even when the alarm state cannot be read)
+                  </Checkbox>
+                </SpaceBetween>
+              )}
+            </SpaceBetween>
+          </Container>
         </SpaceBetween>
       </Form>
     </form>
   );
 }
 
-export function RegisterTaskPage({ windowId }: { windowId: string }) {
+/** `windowTaskId`: edit that task; otherwise register a new one. */
+export function RegisterTaskPage({ windowId, windowTaskId }: { windowId: string; windowTaskId?: string }) {
   const context = useApiQuery<WindowContext>(
     async (api) => {
-      const [window, targets, documents] = await Promise.all([
+      const [window, targets, documents, task] = await Promise.all([
         api.call<WindowDetails>('GetMaintenanceWindow', { WindowId: windowId }),
         api.callAll<{ Targets: WindowTarget[] }, 'Targets'>(
           'DescribeMaintenanceWindowTargets',
@@ -416,11 +693,15 @@ export function RegisterTaskPage({ windowId }: { windowId: string }) {
           { Filters: [{ Key: 'DocumentType', Values: ['Command'] }], MaxResults: 50 },
           'DocumentIdentifiers',
         ),
+        windowTaskId === undefined
+          ? undefined
+          : api.call<WindowTaskDetails>('GetMaintenanceWindowTask', { WindowId: windowId, WindowTaskId: windowTaskId }),
       ]);
-      return { window, targets, documents };
+      return { window, targets, documents, task };
     },
-    [windowId],
+    [windowId, windowTaskId],
   );
+  const title = windowTaskId === undefined ? 'Register Run Command task' : 'Edit Run Command task';
   return (
     <ContentLayout
       breadcrumbs={
@@ -430,18 +711,28 @@ export function RegisterTaskPage({ windowId }: { windowId: string }) {
           items={[
             { text: 'Maintenance windows', href: hrefOf({ page: 'windows' }) },
             { text: context.data?.window.Name ?? windowId, href: hrefOf({ page: 'window', windowId, tab: 'tasks' }) },
-            { text: 'Register Run Command task', href: hrefOf({ page: 'register-task', windowId }) },
+            {
+              text: title,
+              href:
+                windowTaskId === undefined
+                  ? hrefOf({ page: 'register-task', windowId })
+                  : hrefOf({ page: 'edit-task', windowId, windowTaskId }),
+            },
           ]}
         />
       }
-      header={<Header variant="h1">Register Run Command task</Header>}
+      header={
+        <Header variant="h1" description={windowTaskId}>
+          {title}
+        </Header>
+      }
     >
       {context.error !== undefined ? (
         <Alert type="error">{errorMessage(context.error)}</Alert>
       ) : context.data === undefined ? (
         <Spinner size="large" />
       ) : (
-        <RegisterTaskForm windowId={windowId} context={context.data} />
+        <RegisterTaskForm key={windowTaskId ?? 'new'} windowId={windowId} context={context.data} />
       )}
     </ContentLayout>
   );

@@ -1,4 +1,4 @@
-/** The Targets tab: the window's registered targets; register and deregister. */
+/** The Targets tab: the window's registered targets; register, edit and deregister. */
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
@@ -76,6 +76,12 @@ export function WindowTargetsTab({ windowId }: { windowId: string }) {
           actions={
             <SpaceBetween direction="horizontal" size="xs">
               <Button iconName="refresh" ariaLabel="Refresh targets" onClick={targets.reload} />
+              <Button
+                disabled={selected.length !== 1}
+                onClick={() => navigate({ page: 'edit-target', windowId, windowTargetId: selected[0]!.WindowTargetId })}
+              >
+                Edit target
+              </Button>
               <Button disabled={selected.length === 0} loading={isBusy} onClick={() => void deregister()}>
                 Deregister target
               </Button>

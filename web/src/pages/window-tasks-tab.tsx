@@ -1,4 +1,4 @@
-/** The Tasks tab: the window's tasks in priority order; register and deregister. */
+/** The Tasks tab: the window's tasks in priority order; register, edit and deregister. */
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
@@ -82,6 +82,12 @@ export function WindowTasksTab({ windowId }: { windowId: string }) {
           actions={
             <SpaceBetween direction="horizontal" size="xs">
               <Button iconName="refresh" ariaLabel="Refresh tasks" onClick={tasks.reload} />
+              <Button
+                disabled={selected.length !== 1}
+                onClick={() => navigate({ page: 'edit-task', windowId, windowTaskId: selected[0]!.WindowTaskId })}
+              >
+                Edit task
+              </Button>
               <Button disabled={selected.length === 0} loading={isBusy} onClick={() => void deregister()}>
                 Deregister task
               </Button>

@@ -1,0 +1,251 @@
+/**
+ * The console's Node Management and Shared Resources pages in a real browser (Debian's chromium
+ * driven by playwright-core) against the real server process: create an activation on the
+ * Activations page, run the command it prints for real (a real agent registers and runs), see the
+ * node Online in Managed nodes with its agent version and tags, and read AWS-RunShellScript on
+ * the Documents page. Screenshots go to test-artifacts/console/fleet-*.png.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DescribeActivationsCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentProcess } from '../support/agent-process.js';
+import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { eventually } from '../support/wait.js';
+
+const run = promisify(execFile);
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
+
+let server: ServerProcess;
+let browser: Browser;
+const agents: AgentProcess[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startServerProcess();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await Promise.all(agents.map((agent) => agent.dispose()));
+  await browser?.close();
+  await server?.dispose();
+});
+
+async function openConsole(width = 1280): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 800 } });
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('close', () => expect(errors, 'uncaught errors in the page').toEqual([]));
+  return page;
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
+  await page.getByLabel('Secret access key').fill(ADMIN.secretAccessKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Maintenance windows/ }).waitFor();
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `fleet-${name}.png`), fullPage: true });
+}
+
+/** Follows the side navigation's link `name`, opening the navigation first if it is closed. */
+async function follow(page: Page, name: string): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Open side navigation' });
+  if (await toggle.isVisible()) {
+    await toggle.click();
+  }
+  await page.getByRole('navigation', { name: 'Side navigation' }).getByRole('link', { name, exact: true }).click();
+}
+
+/** The words of a command line the page printed (it quotes nothing that these tests use). */
+function words(line: string): string[] {
+  expect(line).not.toMatch(/['"\\]/);
+  return line.trim().split(/\s+/);
+}
+
+/** `npx mado agent …` as printed, run as `node bin/mado.js agent …` with `stateDir` instead. */
+function localArgs(line: string, stateDir: string): string[] {
+  const argv = words(line);
+  expect(argv.slice(0, 2)).toEqual(['npx', 'mado']);
+  const stateAt = argv.indexOf('--state-dir');
+  expect(argv[stateAt + 1]).toBe('/var/lib/mado-agent');
+  argv[stateAt + 1] = stateDir;
+  return [MADO_BIN, ...argv.slice(2)];
+}
+
+describe('web console: managed nodes, activations, documents', () => {
+  it('creates an activation, registers a real agent with the printed command and shows it Online', async () => {
+    const page = await openConsole();
+    await signIn(page);
+    await follow(page, 'Hybrid Activations');
+    await page.getByRole('heading', { name: /^Hybrid activations/ }).waitFor();
+    await page.getByText('No activations').waitFor();
+    await screenshot(page, '01-activations-empty');
+
+    await page.getByRole('button', { name: 'Create activation' }).first().click();
+    await page.getByLabel(/^Activation description/).fill('Console fleet test');
+    await page.getByLabel(/^Default instance name/).fill('fleet-node');
+    await page.getByLabel('Registration limit').fill('2');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByLabel('Tag 1 key').fill('Env');
+    await page.getByLabel('Tag 1 value').fill('console-fleet');
+    await screenshot(page, '02-create-activation');
+    await page.getByRole('button', { name: 'Create activation' }).click();
+
+    await page.getByRole('heading', { name: 'Activation created' }).waitFor();
+    await page.getByLabel(/^Tags for the node/).fill('Role=web');
+    const command = page.getByTestId('register-command');
+    await expect.poll(() => command.textContent()).toContain('--tag Role=web');
+    await screenshot(page, '03-activation-created');
+    const lines = (await command.textContent())!.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    const [registerLine, runLine] = lines as [string, string];
+    expect(registerLine).toMatch(
+      new RegExp(
+        `^npx mado agent register --server ${server.url.replace(/[.]/g, '\\.')} --activation-id [0-9a-f-]{36} ` +
+          '--activation-code \\S+ --tag Role=web --state-dir /var/lib/mado-agent$',
+      ),
+    );
+    expect(runLine).toBe('npx mado agent run --state-dir /var/lib/mado-agent');
+
+    // Run the printed command for real, in the test's own state directory.
+    const stateDir = mkdtempSync(join(tmpdir(), 'mado-console-agent-'));
+    const { stdout } = await run(process.execPath, localArgs(registerLine, stateDir), {
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const nodeId = /mi-[0-9a-f]{17}/.exec(stdout)?.[0];
+    expect(nodeId, stdout).toBeDefined();
+    expect(localArgs(runLine, stateDir).slice(1)).toEqual(['agent', 'run', '--state-dir', stateDir]);
+    const agent = new AgentProcess({ nodeId: nodeId!, stateDir });
+    agents.push(agent);
+    agent.start();
+    const online = await eventually(
+      () => server.client().send(new DescribeInstanceInformationCommand({})),
+      (answer) =>
+        (answer.InstanceInformationList ?? []).some((n) => n.InstanceId === nodeId && n.PingStatus === 'Online'),
+      { what: 'the console-registered agent online', timeoutMs: 60_000 },
+    );
+    const info = online.InstanceInformationList!.find((n) => n.InstanceId === nodeId)!;
+
+    // The activation counts the registration.
+    await page.getByRole('button', { name: 'Done' }).click();
+    const activationRow = page.getByRole('row', { name: /Console fleet test/ });
+    await activationRow.waitFor();
+    await expect.poll(() => activationRow.textContent()).toContain('1 of 2');
+    await expect.poll(() => activationRow.textContent()).toContain('Env=console-fleet');
+    await screenshot(page, '04-activations');
+
+    await follow(page, 'Managed nodes');
+    await page.getByRole('heading', { name: /^Managed nodes/ }).waitFor();
+    const nodeRow = page.getByRole('row', { name: new RegExp(nodeId!) });
+    await nodeRow.waitFor();
+    await expect.poll(() => nodeRow.textContent()).toContain('Online');
+    const rowText = (await nodeRow.textContent())!;
+    expect(rowText).toContain('fleet-node');
+    expect(rowText).toContain(info.AgentVersion!);
+    expect(rowText).toContain(info.IsLatestVersion === true ? 'Latest' : 'Update available');
+    expect(rowText).toContain('Env=console-fleet');
+    expect(rowText).toContain('Role=web');
+    await page.getByLabel('Filter managed nodes').fill('no-such-node');
+    await page.getByText('No matches').waitFor();
+    await page.getByLabel('Filter managed nodes').fill('Role=web');
+    await nodeRow.waitFor();
+    await screenshot(page, '05-managed-nodes');
+
+    await page.getByRole('link', { name: nodeId! }).click();
+    await page.getByRole('heading', { name: 'Node details' }).waitFor();
+    await page.getByRole('row', { name: /Role/ }).waitFor();
+    await page.getByText('No packages installed by the agent.').waitFor();
+    await expect(page.getByText(info.AgentVersion!).first().isVisible()).resolves.toBe(true);
+    await screenshot(page, '06-managed-node');
+    await page.close();
+
+    // A narrow laptop: the same list at 1024 wide.
+    const narrow = await openConsole(1024);
+    await signIn(narrow);
+    await narrow.goto(`${server.url}/console/#/managed-nodes`);
+    await narrow.getByRole('row', { name: new RegExp(nodeId!) }).waitFor();
+    await screenshot(narrow, '07-managed-nodes-1024');
+    await narrow.close();
+  });
+
+  it('deletes an activation after confirmation', async () => {
+    const page = await openConsole();
+    await signIn(page);
+    await page.goto(`${server.url}/console/#/activations`);
+    const row = page.getByRole('row', { name: /Console fleet test/ });
+    await row.waitFor();
+    await page
+      .getByRole('radio', { name: /^Select activation / })
+      .first()
+      .check();
+    await page.getByRole('button', { name: 'Delete activation' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText(/No more nodes can register with it/).waitFor();
+    await screenshot(page, '08-delete-activation');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText(/^Deleted activation /).waitFor();
+    await page.getByText('No activations').waitFor();
+    const { ActivationList } = await server.client().send(new DescribeActivationsCommand({}));
+    expect(ActivationList ?? []).toEqual([]);
+    await page.close();
+  });
+
+  it('lists the Amazon documents and shows AWS-RunShellScript with its parameters and versions', async () => {
+    const page = await openConsole();
+    await signIn(page);
+    await follow(page, 'Documents');
+    await page.getByRole('heading', { name: /^Documents/ }).waitFor();
+    await page.getByRole('button', { name: /^Filter by owner/ }).click();
+    await page.getByRole('option', { name: 'Owned by Amazon' }).click();
+    await page.getByLabel('Filter documents by name').fill('RunShell');
+    const row = page.getByRole('row', { name: /AWS-RunShellScript/ });
+    await row.waitFor();
+    await expect.poll(() => row.textContent()).toContain('Amazon');
+    await screenshot(page, '09-documents');
+
+    await page.getByRole('link', { name: 'AWS-RunShellScript' }).click();
+    await page.getByRole('heading', { name: 'Document details' }).waitFor();
+    const content = page.getByTestId('document-content');
+    await expect.poll(() => content.textContent()).toContain('"aws:runShellScript"');
+    await screenshot(page, '10-document-json');
+    await page
+      .getByRole('radio', { name: 'YAML' })
+      .or(page.getByRole('button', { name: 'YAML' }))
+      .first()
+      .click();
+    await expect.poll(() => content.textContent()).toMatch(/^runtimeConfig:\n {2}aws:runShellScript:/m);
+    await screenshot(page, '11-document-yaml');
+
+    await page.getByRole('tab', { name: 'Parameters' }).click();
+    await page.getByRole('row', { name: /commands/ }).waitFor();
+    await page.getByRole('row', { name: /workingDirectory/ }).waitFor();
+    await screenshot(page, '12-document-parameters');
+
+    await page.getByRole('tab', { name: 'Versions' }).click();
+    const version = page.getByRole('row', { name: /^1\b/ });
+    await version.waitFor();
+    await expect.poll(() => version.textContent()).toContain('Default');
+    await expect.poll(() => version.textContent()).toContain('Latest');
+    await screenshot(page, '13-document-versions');
+    await page.close();
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * The console's Run Command pages in a real browser (Debian's chromium driven by playwright-core)
+ * against the real server and two real agents: run AWS-RunShellScript from the Run command page
+ * with a script printing more than 30,000 characters, watch the command reach Success without
+ * reloading, and read each node's whole output (past GetCommandInvocation's 24,000 characters).
+ * Screenshots go to test-artifacts/console/ with the prefix `run-`.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ListCommandsCommand } from '@aws-sdk/client-ssm';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet } from '../support/fleet.js';
+import { ADMIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
+/** 1,000 lines of 46 characters (46,000 characters), then a last line. */
+const SCRIPT = "seq -f 'output line %05g ...............................' 1 1000; echo THE-LAST-LINE";
+
+let server: ServerProcess;
+let browser: Browser;
+let fleet: Fleet;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  server = await startServerProcess();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  fleet = await startFleet(server, [{ Env: 'run' }, { Env: 'run' }], { name: 'run' });
+});
+
+afterAll(async () => {
+  await fleet?.dispose();
+  await browser?.close();
+  await server?.dispose();
+});
+
+async function openConsole(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, acceptDownloads: true });
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('close', () => expect(errors, 'uncaught errors in the page').toEqual([]));
+  return page;
+}
+
+async function signIn(page: Page): Promise<void> {
+  await page.goto(`${server.url}/console/`);
+  await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
+  await page.getByLabel('Secret access key').fill(ADMIN.secretAccessKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Maintenance windows/ }).waitFor();
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `run-${name}.png`), fullPage: true });
+}
+
+describe('Run Command in the console', () => {
+  it('runs a shell script on two agents, watches it succeed and shows the whole output', async () => {
+    const page = await openConsole();
+    await signIn(page);
+    await page.getByRole('link', { name: 'Run Command', exact: true }).click();
+    await page.getByRole('heading', { name: 'Run Command', exact: true }).waitFor();
+    await screenshot(page, '01-commands-empty');
+    await page.getByRole('button', { name: 'Run command' }).click();
+    await page.getByRole('heading', { name: 'Run a command' }).waitFor();
+
+    await page.getByLabel('Document', { exact: true }).click();
+    await page.getByRole('combobox').last().fill('AWS-RunShellScript');
+    await page
+      .getByRole('option', { name: /AWS-RunShellScript/ })
+      .first()
+      .click();
+    await page.getByLabel('commands', { exact: true }).fill(SCRIPT);
+
+    await page.getByLabel('Target nodes').click();
+    for (const nodeId of fleet.nodeIds) {
+      await page.getByRole('option', { name: new RegExp(nodeId) }).click();
+    }
+    await page.keyboard.press('Escape');
+    await page.getByRole('toolbar', { name: 'Concurrency as' }).getByRole('button', { name: 'Targets' }).click();
+    await page.getByLabel('Concurrency', { exact: true }).fill('2');
+    await page.getByLabel('Error threshold', { exact: true }).fill('1');
+    await page.getByLabel(/^Comment/).fill('from the console');
+    await screenshot(page, '02-run-command-form');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+
+    // The command's page, refreshed by itself until the command ends.
+    await page.getByRole('heading', { name: /^Command [0-9a-f-]{36}$/ }).waitFor();
+    const commandId = /#\/run-command\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
+    expect(commandId).toBeDefined();
+    await page.getByTestId('command-status').getByText('Success').waitFor({ timeout: 60_000 });
+    const { Commands } = await server.client().send(new ListCommandsCommand({ CommandId: commandId }));
+    expect(Commands?.[0]).toMatchObject({
+      DocumentName: 'AWS-RunShellScript',
+      InstanceIds: [...fleet.nodeIds],
+      MaxConcurrency: '2',
+      MaxErrors: '1',
+      Comment: 'from the console',
+      Status: 'Success',
+      CompletedCount: 2,
+    });
+
+    for (const nodeId of fleet.nodeIds) {
+      await page
+        .getByRole('row', { name: new RegExp(nodeId) })
+        .getByText('Success')
+        .first()
+        .waitFor();
+      const output = page.getByLabel(`Output of ${nodeId}`, { exact: true });
+      await output.waitFor();
+      // First the part GetCommandInvocation would show, cut at a line; then all of it.
+      const preview = (await output.textContent()) ?? '';
+      expect(preview.length).toBeLessThanOrEqual(24_000);
+      expect(preview).not.toContain('THE-LAST-LINE');
+      await page.getByRole('button', { name: `Show all of the output from ${nodeId}` }).click();
+      const whole = (await output.textContent()) ?? '';
+      expect(whole.length).toBeGreaterThan(30_000);
+      expect(whole).toContain('output line 01000');
+      expect(whole.trimEnd().split('\n').at(-1)).toBe('THE-LAST-LINE');
+    }
+    await screenshot(page, '03-command-output');
+
+    // The download is the whole output too.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: `Download the output from ${fleet.nodeIds[0]}` }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${commandId}-${fleet.nodeIds[0]}-aws_runShellScript.stdout.txt`);
+
+    // The command is in the list of recent commands.
+    await page.getByRole('link', { name: 'Run Command', exact: true }).first().click();
+    const row = page.getByRole('row', { name: new RegExp(commandId!) });
+    await row.getByText('Success').first().waitFor();
+    await screenshot(page, '04-commands-list');
+    await page.close();
+
+    // Usable on a narrow laptop screen.
+    const narrow = await openConsole({ width: 1024, height: 768 });
+    await signIn(narrow);
+    await narrow.goto(`${server.url}/console/#/run-command/${commandId}`);
+    await narrow.getByTestId('command-status').getByText('Success').waitFor();
+    await narrow.getByLabel(`Output of ${fleet.nodeIds[1]}`, { exact: true }).waitFor();
+    await screenshot(narrow, '05-command-1024');
+    await narrow.close();
+  });
+});
