@@ -6,37 +6,27 @@
  * the Documents page. Screenshots go to test-artifacts/console/fleet-*.png.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeActivationsCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openConsolePage, saveScreenshot, signInToConsole } from '../support/console-browser.js';
 import { AgentProcess } from '../support/agent-process.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { MADO_BIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
 
 let server: ServerProcess;
 let browser: Browser;
 const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServerProcess();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -46,24 +36,15 @@ afterAll(async () => {
 });
 
 async function openConsole(width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 800 } });
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('close', () => expect(errors, 'uncaught errors in the page').toEqual([]));
-  return page;
+  return openConsolePage(browser, width);
 }
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.url}/console/`);
-  await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
-  await page.getByLabel('Secret access key').fill(ADMIN.secretAccessKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^Maintenance windows/ }).waitFor();
+  await signInToConsole(page, `${server.url}/console/`);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `fleet-${name}.png`), fullPage: true });
+  await saveScreenshot(page, `fleet-${name}`);
 }
 
 /** Follows the side navigation's link `name`, opening the navigation first if it is closed. */

@@ -1,8 +1,9 @@
 /**
  * The console's Run Command pages in a real browser (Debian's chromium driven by playwright-core)
  * against the real server and two real agents: run AWS-RunShellScript from the Run command page
- * with a script printing more than 30,000 characters, watch the command reach Success without
- * reloading, and read each node's whole output (past GetCommandInvocation's 24,000 characters).
+ * with a script printing more than 30,000 characters, see its first line while it still runs,
+ * watch the command reach Success without reloading, and read each node's whole output (past
+ * GetCommandInvocation's 24,000 characters).
  * Screenshots go to test-artifacts/console/ with the prefix `run-`.
  */
 import { mkdirSync } from 'node:fs';
@@ -23,8 +24,9 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
-/** 1,000 lines of 46 characters (46,000 characters), then a last line. */
-const SCRIPT = "seq -f 'output line %05g ...............................' 1 1000; echo THE-LAST-LINE";
+/** A first line, a pause (the output so far shows meanwhile), 1,000 lines of 46 characters, a last line. */
+const SCRIPT =
+  "echo THE-FIRST-LINE; sleep 5; seq -f 'output line %05g ...............................' 1 1000; echo THE-LAST-LINE";
 
 let server: ServerProcess;
 let browser: Browser;
@@ -98,6 +100,13 @@ describe('Run Command in the console', () => {
     await page.getByRole('heading', { name: /^Command [0-9a-f-]{36}$/ }).waitFor();
     const commandId = /#\/run-command\/([0-9a-f-]{36})$/.exec(page.url())?.[1];
     expect(commandId).toBeDefined();
+    // While the script sleeps: its first line, live, under a running indicator.
+    const live = page.getByLabel(`Output of ${fleet.nodeIds[0]}`, { exact: true });
+    await live.getByText('THE-FIRST-LINE').waitFor({ timeout: 20_000 });
+    await page.getByLabel(`Progress of ${fleet.nodeIds[0]}`, { exact: true }).waitFor();
+    expect(await page.getByTestId('command-status').textContent()).not.toContain('Success');
+    expect(await live.textContent()).not.toContain('output line');
+    await screenshot(page, '03-command-running');
     await page.getByTestId('command-status').getByText('Success').waitFor({ timeout: 60_000 });
     const { Commands } = await server.client().send(new ListCommandsCommand({ CommandId: commandId }));
     expect(Commands?.[0]).toMatchObject({
@@ -128,7 +137,7 @@ describe('Run Command in the console', () => {
       expect(whole).toContain('output line 01000');
       expect(whole.trimEnd().split('\n').at(-1)).toBe('THE-LAST-LINE');
     }
-    await screenshot(page, '03-command-output');
+    await screenshot(page, '04-command-output');
 
     // The download is the whole output too.
     const [download] = await Promise.all([
@@ -141,7 +150,7 @@ describe('Run Command in the console', () => {
     await page.getByRole('link', { name: 'Run Command', exact: true }).first().click();
     const row = page.getByRole('row', { name: new RegExp(commandId!) });
     await row.getByText('Success').first().waitFor();
-    await screenshot(page, '04-commands-list');
+    await screenshot(page, '05-commands-list');
     await page.close();
 
     // Usable on a narrow laptop screen.
@@ -150,7 +159,7 @@ describe('Run Command in the console', () => {
     await narrow.goto(`${server.url}/console/#/run-command/${commandId}`);
     await narrow.getByTestId('command-status').getByText('Success').waitFor();
     await narrow.getByLabel(`Output of ${fleet.nodeIds[1]}`, { exact: true }).waitFor();
-    await screenshot(narrow, '05-command-1024');
+    await screenshot(narrow, '06-command-1024');
     await narrow.close();
   });
 });

@@ -10,7 +10,7 @@
  * ahead with an at() expression; History shows SUCCESS on every node with its output.
  * Screenshots (prefix `scenario-`) go to test-artifacts/console/.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -22,8 +22,9 @@ import {
   GetMaintenanceWindowTaskCommand,
 } from '@aws-sdk/client-ssm';
 import { DateTime } from 'luxon';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, SCREENSHOTS } from '../support/console-browser.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
 import { callRaw } from '../support/raw-client.js';
 import {
@@ -34,19 +35,9 @@ import {
   publishScenarioStores,
   stopPackageDaemons,
 } from '../support/scenario-stores.js';
-import { ADMIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { ADMIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
 const WIDE = { width: 1280, height: 800 };
 const NARROW = { width: 1024, height: 700 };
 const TIME_ZONE = 'Asia/Tokyo';
@@ -68,13 +59,12 @@ describe('the scenario done by clicking in the web console', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const bundles = buildScenarioBundles(scratch);
     server = await startServerProcess({ env: { MADO_AGENT_HEARTBEAT_SECONDS: '1' } });
     const [started] = await Promise.all([
       startFleet(server, NODE_TAGS, { name: 'console-scenario', bundle: bundles.oldBundle }),
       publishScenarioStores(server, scratch, bundles),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }).then((launched) => (browser = launched)),
+      launchChromium().then((launched) => (browser = launched)),
     ]);
     fleet = started;
     page = await browser.newPage({ viewport: WIDE });

@@ -4,37 +4,24 @@
  * a run on real agents read in History. Screenshots of the main pages go to
  * test-artifacts/console/ (kept by CI as artifacts; the folder is gitignored).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CreateMaintenanceWindowCommand,
   DescribeMaintenanceWindowsCommand,
   GetMaintenanceWindowCommand,
   UpdateMaintenanceWindowCommand,
 } from '@aws-sdk/client-ssm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openConsolePage, saveScreenshot, signInToConsole } from '../support/console-browser.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
-import { ADMIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
+import { ADMIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 let server: ServerProcess;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServerProcess();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -43,26 +30,18 @@ afterAll(async () => {
 });
 
 async function openConsole(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('close', () => expect(errors, 'uncaught errors in the page').toEqual([]));
-  return page;
+  return openConsolePage(browser);
 }
 
 async function signIn(page: Page): Promise<void> {
   // A browser opening the server's address lands on the console.
   await page.goto(server.url);
   expect(new URL(page.url()).pathname).toBe('/console/');
-  await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
-  await page.getByLabel('Secret access key').fill(ADMIN.secretAccessKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^Maintenance windows/ }).waitFor();
+  await signInToConsole(page, page.url());
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await saveScreenshot(page, name);
 }
 
 /** Picks `option` in the Cloudscape select labelled `label`, typing into its filter if it has one. */
