@@ -21,6 +21,11 @@ export class CappedOutput {
     this.keptBytes += kept.length;
   }
 
+  /** Bytes kept so far: grows whenever `text()` gains output. */
+  get keptLength(): number {
+    return this.keptBytes;
+  }
+
   get isTruncated(): boolean {
     return this.totalBytes > this.keptBytes;
   }
@@ -33,4 +38,20 @@ export class CappedOutput {
     }
     return `${text}\n---Output truncated: the agent kept the first ${this.keptBytes} of ${this.totalBytes} bytes---\n`;
   }
+}
+
+/** A running step's output so far (for `progress` frames while the step runs). */
+export interface LiveOutput {
+  /** Changes whenever the kept text changes (bytes kept, or the stream was cut). */
+  version(): number;
+  stdout(): string;
+  stderr(): string;
+}
+
+export function liveOutputOf(stdout: CappedOutput, stderr: CappedOutput): LiveOutput {
+  return {
+    version: () => stdout.keptLength + stderr.keptLength + (stdout.isTruncated ? 1 : 0) + (stderr.isTruncated ? 2 : 0),
+    stdout: () => stdout.text(),
+    stderr: () => stderr.text(),
+  };
 }

@@ -11,6 +11,11 @@
  *   finished one has its result resent.
  * On `resultAck`: finished → acknowledged (moved to journal/done/).
  *
+ * While a script step runs, its output so far (the whole capped text) is sent in a `progress`
+ * frame every `progressIntervalMs` when it has changed, and once more when a step that is not the
+ * last one ends. Progress is best effort: without a connection it is skipped, never journaled or
+ * resent; the result carries every step's output and stays the source of truth.
+ *
  * Results are sent when an invocation finishes, again on every new connection (`attach`), and
  * again from `tick` while unacknowledged for `resultResendMs`. Without a connection, sends are
  * dropped: the journal, not the socket, is the source of truth.
@@ -25,6 +30,7 @@ import type { AgentMessage, DeliveredInvocation, InvocationOutcome, StepResult }
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentEventListener } from './agent-events.js';
+import type { LiveOutput } from './capped-output.js';
 import type { AgentSettings } from './config.js';
 import { fitStepsToFrame } from './fit-result.js';
 import { interruptedResult, isSafeCommandId, type Journal, type JournalEntry } from './journal.js';
@@ -41,9 +47,18 @@ export interface InvocationManagerOptions {
   readonly logger: Logger;
   readonly settings: Pick<AgentSettings, 'resultResendMs' | 'acknowledgedRetentionMs'>;
   readonly onEvent?: AgentEventListener;
+  /** How often a running step's new output is sent (`progress` frames); default 1 s. */
+  readonly progressIntervalMs?: number;
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+export const DEFAULT_PROGRESS_INTERVAL_MS = 1_000;
+
+/** The step of an invocation whose output is being reported now. */
+interface LiveStep {
+  index: number;
+  output: LiveOutput | undefined;
+}
 
 interface Running {
   readonly controller: AbortController;
@@ -149,6 +164,47 @@ export class InvocationManager {
     if (sent) {
       this.resultSentAt.set(entry.commandId, this.now());
       this.emit({ type: 'result-sent', commandId: entry.commandId });
+    }
+  }
+
+  /** Sends a step's output so far (cut to fit a frame); false when there is no connection. */
+  private sendProgress(commandId: string, step: string, stdout: string, stderr: string): boolean {
+    if (this.send === undefined) {
+      return false;
+    }
+    const [fitted] = fitStepsToFrame([{ name: step, action: '', outcome: 'Success', responseCode: 0, stdout, stderr }]);
+    return this.sendFrame({
+      type: 'progress',
+      commandId,
+      step,
+      stdout: fitted?.stdout ?? '',
+      stderr: fitted?.stderr ?? '',
+    });
+  }
+
+  /** Until `stop` aborts: every interval, sends the running step's output if it changed. */
+  private async reportProgress(invocation: DeliveredInvocation, live: LiveStep, stop: AbortSignal): Promise<void> {
+    const intervalMs = this.options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
+    let sent: { readonly index: number; readonly version: number } | undefined;
+    for (;;) {
+      try {
+        await this.options.clock.sleep(intervalMs, stop);
+      } catch {
+        // Stopped: the invocation ended (its result carries the whole output).
+        return;
+      }
+      const { index, output } = live;
+      const step = invocation.steps[index];
+      if (output === undefined || step === undefined || this.send === undefined) {
+        continue;
+      }
+      const version = output.version();
+      if (version === 0 || (sent?.index === index && sent.version === version)) {
+        continue;
+      }
+      if (this.sendProgress(invocation.commandId, step.name, output.stdout(), output.stderr())) {
+        sent = { index, version };
+      }
     }
   }
 
@@ -325,6 +381,10 @@ export class InvocationManager {
     // On disk before any process starts: a crash from here on is reported, never re-run.
     journal.markRunning(commandId, this.now());
     let result: Awaited<ReturnType<typeof runInvocation>>;
+    const live: LiveStep = { index: -1, output: undefined };
+    const stopProgress = new AbortController();
+    const progress = this.reportProgress(entry.invocation, live, stopProgress.signal);
+    const lastIndex = entry.invocation.steps.length - 1;
     try {
       result = await runInvocation(entry.invocation, this.options.runner, {
         signal,
@@ -337,7 +397,19 @@ export class InvocationManager {
             this.options.logger.warn({ commandId, err: error }, 'could not journal the process of a step');
           }
         },
-        onStepFinished: (index, step) => journal.recordStepFinished(commandId, index, step),
+        onStepFinished: (index, step) => {
+          journal.recordStepFinished(commandId, index, step);
+          const streamed = live.index === index && live.output !== undefined;
+          live.output = undefined;
+          if (streamed && index < lastIndex) {
+            // The step's whole output now, rather than at the end of the invocation.
+            this.sendProgress(commandId, step.name, step.stdout, step.stderr);
+          }
+        },
+        onStepOutput: (index, output) => {
+          live.index = index;
+          live.output = output;
+        },
       });
     } catch (error) {
       // A fault of the agent itself (e.g. the disk is full): report the command Failed.
@@ -347,6 +419,10 @@ export class InvocationManager {
       const failed = interruptedResult(current, this.now(), undefined, { running: message, notStarted: message });
       this.finish(commandId, failed.outcome, failed.steps);
       return;
+    } finally {
+      // No progress after this point: the result follows.
+      stopProgress.abort();
+      await progress;
     }
     if (result.stoppedBy === 'shutdown') {
       // Left `running` on purpose: the next start reports it like a crash (Failed, not re-run).

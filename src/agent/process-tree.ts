@@ -18,7 +18,7 @@ import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../shared/clock.js';
-import { CappedOutput } from './capped-output.js';
+import { CappedOutput, liveOutputOf, type LiveOutput } from './capped-output.js';
 
 const isWindows = process.platform === 'win32';
 const isLinux = process.platform === 'linux';
@@ -54,6 +54,8 @@ export interface ProcessTreeOptions {
   readonly maxOutputBytes: number;
   /** Called once the process runs, before any waiting (the journal records it). */
   readonly onStarted?: (fingerprint: ProcessFingerprint) => void;
+  /** Called once the process runs, with a view of its output so far (read while it runs). */
+  readonly onLiveOutput?: (output: LiveOutput) => void;
 }
 
 /** How the main process ended: an exit code, or the signal that ended it. */
@@ -274,6 +276,7 @@ export async function runProcessTree(options: ProcessTreeOptions): Promise<Proce
   child.on('error', () => {});
   const pid = child.pid;
   options.onStarted?.(fingerprintOf(pid));
+  options.onLiveOutput?.(liveOutputOf(stdout, stderr));
 
   const stopTimer = new AbortController();
   const timedOut = sleepLong(options.clock, options.timeoutMs, stopTimer.signal).then(

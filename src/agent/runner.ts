@@ -28,6 +28,7 @@ import { runPowerShellScript } from './actions/run-power-shell-script.js';
 import { runShellScript } from './actions/run-shell-script.js';
 import type { StepAction, StepOutcome, StopReason } from './actions/step-action.js';
 import { ensureDirectory } from './atomic-file.js';
+import type { LiveOutput } from './capped-output.js';
 import type { ProcessFingerprint } from './process-tree.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -58,6 +59,8 @@ export interface InvocationHooks {
   readonly onStepStarted?: (index: number, startedAt: number) => void;
   readonly onProcessStarted?: (index: number, fingerprint: ProcessFingerprint) => void;
   readonly onStepFinished?: (index: number, result: StepResult) => void;
+  /** A running step's output so far, once its process runs (script steps). */
+  readonly onStepOutput?: (index: number, output: LiveOutput) => void;
 }
 
 export interface InvocationRunResult {
@@ -232,6 +235,7 @@ export async function runInvocation(
           maxOutputBytes: options.maxOutputBytes,
           signal: hooks.signal,
           onProcessStarted: (fingerprint) => hooks.onProcessStarted?.(index, fingerprint),
+          onLiveOutput: (output) => hooks.onStepOutput?.(index, output),
         });
         const flow = applyControlFlow(step, ran);
         exitReason ??= flow.exitReason;

@@ -52,7 +52,7 @@ export function addCommandCommands(program: Command): void {
       process.stdout.write(result.StandardOutputContent);
       process.stderr.write(result.StandardErrorContent);
       if (result.Status === 'Pending' || result.Status === 'InProgress' || result.Status === 'Delayed') {
-        process.stderr.write(`(step ${result.PluginName} is ${result.Status}: its output appears when it ends)\n`);
+        process.stderr.write(`(step ${result.PluginName} is ${result.Status}: this is its output so far)\n`);
       }
       if (result.StandardOutputCapped || result.StandardErrorCapped) {
         process.stderr.write(

@@ -4,7 +4,7 @@
  *
  * A connection's modes: `challenged` (nonce sent, waiting for hello, bounded by a timer) →
  * `authenticating` (checking the hello against the node's public key; other frames refused) →
- * `open` (heartbeats, accepted, result) → closed. A node has at most one open connection; a
+ * `open` (heartbeats, accepted, progress, result) → closed. A node has at most one open connection; a
  * newer one replaces the older. Frames are validated; a malformed, unexpected or oversized frame
  * closes the connection with an error frame and a log line, and nothing else is affected.
  * Heartbeats are recorded in batches (they are frequent and only move `LastPingDateTime`).
@@ -214,6 +214,15 @@ export class AgentGateway implements AgentLink {
         return;
       case 'accepted':
         this.dispatcher.accepted(nodeId, message.commandId);
+        return;
+      case 'progress':
+        if (!this.dispatcher.progress(nodeId, message.commandId, message.step, message.stdout, message.stderr)) {
+          // Late (the invocation ended or expired meanwhile) or not this node's: dropped.
+          this.logger.debug(
+            { nodeId, commandId: message.commandId, step: message.step },
+            'progress for a command not in flight on this node; ignored',
+          );
+        }
         return;
       case 'result':
         await this.dispatcher.result(nodeId, message.commandId, message.outcome, message.steps);

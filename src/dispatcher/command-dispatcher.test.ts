@@ -275,4 +275,48 @@ describe('the command dispatcher', () => {
     expect(link.deliveries().sort()).toEqual([NODES[1], NODES[2]]);
     dispatcher = restarted;
   });
+  it('writes a running step’s progress without changing statuses, and the result overwrites it', async () => {
+    const commandId = await submit([NODES[0]!, NODES[1]!]);
+    dispatcher.accepted(NODES[0]!, commandId);
+    expect(dispatcher.progress(NODES[0]!, commandId, 'aws:runShellScript', 'first line\n', '')).toBe(true);
+    expect(await details(commandId)).toEqual({ [NODES[0]!]: 'InProgress', [NODES[1]!]: 'Pending' });
+    expect(await store.getInvocationOutput(commandId, NODES[0]!, 'aws:runShellScript')).toEqual({
+      pluginName: 'aws:runShellScript',
+      stdout: 'first line\n',
+      stderr: '',
+    });
+    expect((await store.getCommand(commandId))?.status).toBe('InProgress');
+    // A later report replaces the earlier one (whole output so far), in the same batch too.
+    dispatcher.progress(NODES[0]!, commandId, 'aws:runShellScript', 'first line\nsecond', '');
+    await dispatcher.result(NODES[0]!, commandId, 'Success', success);
+    expect(await details(commandId)).toEqual({ [NODES[0]!]: 'Success', [NODES[1]!]: 'Pending' });
+    expect((await store.getInvocationOutput(commandId, NODES[0]!, 'aws:runShellScript'))?.stdout).toBe('ok\n');
+    // Late progress for a finished invocation is refused and changes nothing.
+    expect(dispatcher.progress(NODES[0]!, commandId, 'aws:runShellScript', 'late\n', '')).toBe(false);
+    await dispatcher.settled();
+    expect((await store.getInvocationOutput(commandId, NODES[0]!, 'aws:runShellScript'))?.stdout).toBe('ok\n');
+  });
+
+  it('refuses progress for a command not in flight on that node, or for an unknown step', async () => {
+    const commandId = await submit([NODES[0]!], { maxConcurrency: '1' });
+    const queued = await submit([NODES[1]!, NODES[2]!], { maxConcurrency: '1' });
+    dispatcher.accepted(NODES[0]!, commandId);
+    // Another node reporting on NODES[0]'s invocation; a node the command does not target.
+    expect(dispatcher.progress(NODES[1]!, commandId, 'aws:runShellScript', 'forged\n', '')).toBe(false);
+    // The second command is queued on NODES[2] (concurrency 1): not dispatched there yet.
+    expect(dispatcher.progress(NODES[2]!, queued, 'aws:runShellScript', 'too early\n', '')).toBe(false);
+    expect(dispatcher.progress(NODES[0]!, commandId, 'no-such-step', 'x\n', '')).toBe(false);
+    expect(dispatcher.progress(NODES[0]!, '00000000-0000-4000-8000-999999999999', 'aws:runShellScript', 'x', '')).toBe(
+      false,
+    );
+    await dispatcher.settled();
+    for (const [id, node] of [
+      [commandId, NODES[1]!],
+      [queued, NODES[2]!],
+      [commandId, NODES[0]!],
+    ] as const) {
+      expect(await store.getInvocationOutput(id, node, 'aws:runShellScript')).toBeUndefined();
+    }
+    expect(await details(commandId)).toEqual({ [NODES[0]!]: 'InProgress' });
+  });
 });

@@ -6,8 +6,9 @@
  * - dispatches queued invocations while fewer than MaxConcurrency are in flight, unless the
  *   error count has exceeded MaxErrors or a cancel was requested; the dispatch is written to the
  *   store before the delivery is sent (at-least-once delivery; the agent dedupes by command id);
- * - on the agent's `accepted`: Pending → InProgress; on its `result`: the outcome, the per-step
- *   results and the output are written, then the result is acknowledged;
+ * - on the agent's `accepted`: Pending → InProgress; on its `progress`: the running step's output
+ *   so far is written (no status changes); on its `result`: the outcome, the per-step results and
+ *   the output are written (over any progress), then the result is acknowledged;
  * - when the threshold is exceeded: invocations never started become Terminated (Cancelled);
  *   running ones finish;
  * - on CancelCommand: queued and undelivered → Cancelled at once; delivered → Cancelling, the
@@ -229,6 +230,42 @@ export class CommandDispatcher {
     state.deliveredAt = now;
     void this.transition(run, state, 'InProgress', { statusDetails: 'InProgress', deliveredAt: now });
     this.afterChange(run);
+  }
+
+  /**
+   * A running step's output so far (the agent's `progress`): written to the step's output
+   * without changing any status; the result overwrites it. Refused (false, nothing written) unless
+   * the invocation is in flight on this very node and the document has that step.
+   */
+  progress(instanceId: string, commandId: string, stepName: string, stdout: string, stderr: string): boolean {
+    const run = this.runs.get(commandId);
+    const state = run?.invocations.get(instanceId);
+    if (
+      run === undefined ||
+      state === undefined ||
+      isTerminal(state.details) ||
+      state.dispatchedAt === undefined ||
+      this.byNode.get(instanceId)?.has(commandId) !== true ||
+      !run.command.steps.some((step) => step.name === stepName)
+    ) {
+      return false;
+    }
+    void this.writes
+      .invocation({
+        commandId,
+        instanceId,
+        outputs: [
+          {
+            pluginName: stepName,
+            stdout: cap(stdout, this.options.outputCapBytes),
+            stderr: cap(stderr, this.options.outputCapBytes),
+          },
+        ],
+      })
+      .catch(() => {
+        // Logged by the write buffer; the next progress or the result writes it again.
+      });
+    return true;
   }
 
   /**

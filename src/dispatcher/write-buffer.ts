@@ -5,7 +5,8 @@
  * others let it run.
  *
  * Two changes to the same invocation waiting in the queue are merged (its status only moves
- * forward, so the later one wins, keeping the times and results either carries). A transaction
+ * forward, so the later one wins, keeping the times and results either carries; outputs are
+ * merged per step, the later one winning, so a result overwrites a running step's output). A transaction
  * takes at most `maxBatch` invocation changes, so that with thousands queued the first
  * deliveries go out after the first batch rather than after all of them; a command's progress
  * waits for the last batch holding changes of its invocations.
@@ -23,16 +24,29 @@ interface Pending {
   readonly waiters: Waiter[];
 }
 
+/** Outputs of both, per step; the later one's wins for a step both carry. */
+function mergeOutputs(
+  earlier: InvocationChange['outputs'],
+  later: InvocationChange['outputs'],
+): InvocationChange['outputs'] {
+  if (earlier === undefined || later === undefined) {
+    return later ?? earlier;
+  }
+  const names = new Set(later.map((output) => output.pluginName));
+  return [...earlier.filter((output) => !names.has(output.pluginName)), ...later];
+}
+
 function merge(earlier: InvocationChange, later: InvocationChange): InvocationChange {
   return {
     commandId: later.commandId,
     instanceId: later.instanceId,
-    statusDetails: later.statusDetails,
+    // A change without a status (a running step's output) leaves the earlier one's.
+    statusDetails: later.statusDetails ?? earlier.statusDetails,
     dispatchedAt: later.dispatchedAt ?? earlier.dispatchedAt,
     deliveredAt: later.deliveredAt ?? earlier.deliveredAt,
     endedAt: later.endedAt ?? earlier.endedAt,
     plugins: later.plugins ?? earlier.plugins,
-    outputs: later.outputs ?? earlier.outputs,
+    outputs: mergeOutputs(earlier.outputs, later.outputs),
   };
 }
 

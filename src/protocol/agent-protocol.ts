@@ -13,6 +13,9 @@
  *   agent  ↔ heartbeat                               (every heartbeatIntervalMs)
  *   server → deliver {invocation}                    (repeats are possible: at-least-once)
  *   agent  → accepted {commandId}                    (after journaling it; never runs it twice)
+ *   agent  → progress {commandId, step, stdout, stderr} (while a step runs, about once a second
+ *                                                    when it has new output: the whole capped
+ *                                                    output so far; best effort, never resent)
  *   agent  → result {commandId, outcome, steps}      (repeated until acknowledged)
  *   server → resultAck {commandId}
  *   server → cancel {commandId}
@@ -108,6 +111,9 @@ export const InvocationSchema = z.object({
   defaultTimeoutSeconds: z.number().int().positive(),
 });
 export type DeliveredInvocation = z.infer<typeof InvocationSchema>;
+
+/** Longest step name a `progress` frame carries. */
+export const MAX_STEP_NAME_LENGTH = 1024;
 
 export const StepResultSchema = z.object({
   name: z.string(),
@@ -233,6 +239,15 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('heartbeat'), at: z.number() }),
   z.object({ type: z.literal('accepted'), commandId: CommandId }),
+  z.object({
+    type: z.literal('progress'),
+    commandId: CommandId,
+    /** The step's name (the plugin name of its output). */
+    step: z.string().min(1).max(MAX_STEP_NAME_LENGTH),
+    /** The step's whole output so far, as the agent keeps it (its cap applies). */
+    stdout: z.string(),
+    stderr: z.string(),
+  }),
   z.object({
     type: z.literal('result'),
     commandId: CommandId,

@@ -262,7 +262,8 @@ export class CommandService {
 
   /**
    * One node's full output for one step, as the server keeps it (up to its cap), with whether
-   * each stream may be missing its end. Empty until the step has finished.
+   * each stream may be missing its end. While the step runs: its output so far, as the agent
+   * last reported it (empty before its first report).
    * @throws as getInvocation.
    */
   async getInvocationOutput(

@@ -146,11 +146,14 @@ export interface DocumentListing {
   readonly defaultVersion: DocumentVersionSummary;
 }
 
-/** One change to an invocation, applied in a batch with others. */
+/**
+ * One change to an invocation, applied in a batch with others. Without `statusDetails` only the
+ * `outputs` are written (a running step's output so far): the invocation's row is unchanged.
+ */
 export interface InvocationChange {
   readonly commandId: string;
   readonly instanceId: string;
-  readonly statusDetails: InvocationDetails;
+  readonly statusDetails?: InvocationDetails;
   readonly dispatchedAt?: number;
   readonly deliveredAt?: number;
   readonly endedAt?: number;

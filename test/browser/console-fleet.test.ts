@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function openConsole(width = 1280): Promise<Page> {
-  return openConsolePage(browser, width);
+  return openConsolePage(browser, { width, height: 800 });
 }
 
 async function signIn(page: Page): Promise<void> {

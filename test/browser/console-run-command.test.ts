@@ -6,24 +6,13 @@
  * GetCommandInvocation's 24,000 characters).
  * Screenshots go to test-artifacts/console/ with the prefix `run-`.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { ListCommandsCommand } from '@aws-sdk/client-ssm';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openConsolePage, saveScreenshot, signInToConsole } from '../support/console-browser.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
-import { ADMIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
-const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
 /** A first line, a pause (the output so far shows meanwhile), 1,000 lines of 46 characters, a last line. */
 const SCRIPT =
   "echo THE-FIRST-LINE; sleep 5; seq -f 'output line %05g ...............................' 1 1000; echo THE-LAST-LINE";
@@ -33,9 +22,8 @@ let browser: Browser;
 let fleet: Fleet;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   server = await startServerProcess();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   fleet = await startFleet(server, [{ Env: 'run' }, { Env: 'run' }], { name: 'run' });
 });
 
@@ -46,24 +34,15 @@ afterAll(async () => {
 });
 
 async function openConsole(viewport = { width: 1280, height: 800 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, acceptDownloads: true });
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('close', () => expect(errors, 'uncaught errors in the page').toEqual([]));
-  return page;
+  return openConsolePage(browser, viewport, { acceptDownloads: true });
 }
 
 async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.url}/console/`);
-  await page.getByLabel('Access key ID').fill(ADMIN.accessKeyId);
-  await page.getByLabel('Secret access key').fill(ADMIN.secretAccessKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: /^Maintenance windows/ }).waitFor();
+  await signInToConsole(page, `${server.url}/console/`);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `run-${name}.png`), fullPage: true });
+  await saveScreenshot(page, `run-${name}`);
 }
 
 describe('Run Command in the console', () => {

@@ -1,7 +1,8 @@
 /**
  * Mado.GetCommandInvocationOutput and `mado commands output` against the real server and a real
  * agent: output longer than GetCommandInvocation's 24,000 characters comes back whole, output
- * past the server's cap (MADO_OUTPUT_CAP_BYTES) is flagged as cut, and the errors are
+ * past the server's cap (MADO_OUTPUT_CAP_BYTES) is flagged as cut, the output so far is shown
+ * while a step runs (agents report it about once a second), and the errors are
  * GetCommandInvocation's.
  */
 import { execFile } from 'node:child_process';
@@ -37,6 +38,7 @@ interface OutputWire {
   readonly StandardOutputCapped: boolean;
   readonly StandardErrorCapped: boolean;
   readonly OutputCapBytes: number;
+  readonly Complete: boolean;
 }
 
 describe('the full output of a command', () => {
@@ -145,6 +147,43 @@ describe('the full output of a command', () => {
     expect(body.StandardErrorCapped).toBe(false);
     expect(Buffer.byteLength(body.StandardOutputContent)).toBe(CAP_BYTES);
     expect(body.StandardOutputContent.startsWith('capped line 00001')).toBe(true);
+  });
+
+  it('shows the output so far while the step runs, and all of it at the end', async () => {
+    const { Command: sent } = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: [node],
+        Parameters: { commands: ['echo first-live-line', 'sleep 3', 'echo second-live-line'] },
+      }),
+    );
+    const commandId = sent!.CommandId!;
+    const running = await eventually(
+      async () => (await output({ CommandId: commandId, InstanceId: node })).body as unknown as OutputWire,
+      (body) => body.StandardOutputContent.includes('first-live-line'),
+      { what: 'the first line while the step runs', timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(running).toMatchObject({
+      Status: 'InProgress',
+      Complete: false,
+      StandardOutputContent: 'first-live-line\n',
+    });
+    // SSM's own operation still shows nothing until the step ends.
+    const ssmView = await ssm.send(new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: node }));
+    expect(ssmView.Status).toBe('InProgress');
+    expect(ssmView.StandardOutputContent).toBe('');
+
+    await eventually(
+      () => ssm.send(new ListCommandsCommand({ CommandId: commandId })),
+      (page) => TERMINAL.has(page.Commands?.[0]?.Status ?? ''),
+      { what: `command ${commandId} to finish`, timeoutMs: 60_000 },
+    );
+    const done = (await output({ CommandId: commandId, InstanceId: node })).body as unknown as OutputWire;
+    expect(done).toMatchObject({
+      Status: 'Success',
+      Complete: true,
+      StandardOutputContent: 'first-live-line\nsecond-live-line\n',
+    });
   });
 
   it("answers GetCommandInvocation's errors", async () => {

@@ -27,9 +27,13 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-/** A page of `width` × 800 whose uncaught errors fail the test when it closes. */
-export async function openConsolePage(browser: Browser, width = 1280): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 800 } });
+/** A page whose uncaught errors fail the test when it closes. */
+export async function openConsolePage(
+  browser: Browser,
+  viewport: { readonly width: number; readonly height: number } = { width: 1280, height: 800 },
+  options: { readonly acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const page = await browser.newPage({ viewport, acceptDownloads: options.acceptDownloads ?? false });
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

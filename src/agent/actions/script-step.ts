@@ -157,6 +157,7 @@ export async function runScriptStep(
     killGraceMs: context.killGraceMs,
     maxOutputBytes: context.maxOutputBytes,
     onStarted: context.onProcessStarted,
+    onLiveOutput: context.onLiveOutput,
   });
   return outcomeOf(result.end, result.stdout, result.stderr, inputs.timeoutSeconds);
 }

@@ -6,6 +6,7 @@
 import type { PlatformType } from '../../domain/managed-node.js';
 import type { ResolvedStep } from '../../domain/command.js';
 import type { Clock } from '../../shared/clock.js';
+import type { LiveOutput } from '../capped-output.js';
 import type { ProcessFingerprint } from '../process-tree.js';
 
 /** Why a running invocation was stopped: the server's `cancel`, or the agent shutting down. */
@@ -32,6 +33,8 @@ export interface StepContext {
   /** Aborted with a `StopReason` to stop the step. */
   readonly signal: AbortSignal;
   readonly onProcessStarted: (fingerprint: ProcessFingerprint) => void;
+  /** A script step's output so far, once its process runs (the agent reports it while it runs). */
+  readonly onLiveOutput?: (output: LiveOutput) => void;
 }
 
 export interface StepOutcome {

@@ -1259,24 +1259,23 @@ export class KyselyStore implements Store {
       const outputs = new CompiledOnce();
       for (const change of changes) {
         const set = {
-          status_details: change.statusDetails,
+          ...(change.statusDetails === undefined ? {} : { status_details: change.statusDetails }),
           ...(change.dispatchedAt === undefined ? {} : { dispatched_at: change.dispatchedAt }),
           ...(change.deliveredAt === undefined ? {} : { delivered_at: change.deliveredAt }),
           ...(change.endedAt === undefined ? {} : { ended_at: change.endedAt }),
           ...(change.plugins === undefined ? {} : { plugins: JSON.stringify(change.plugins) }),
         };
-        await updates.run(
-          db,
-          Object.keys(set).join(','),
-          [...Object.values(set), change.commandId, change.instanceId],
-          () =>
+        const columns = Object.keys(set);
+        if (columns.length > 0) {
+          await updates.run(db, columns.join(','), [...Object.values(set), change.commandId, change.instanceId], () =>
             db
               .updateTable('command_invocations')
               .set(set)
               .where('command_id', '=', change.commandId)
               .where('instance_id', '=', change.instanceId)
               .compile(),
-        );
+          );
+        }
         for (const output of change.outputs ?? []) {
           const row = {
             command_id: change.commandId,

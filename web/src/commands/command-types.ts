@@ -56,4 +56,6 @@ export interface InvocationOutputWire {
   StandardOutputCapped: boolean;
   StandardErrorCapped: boolean;
   OutputCapBytes: number;
+  /** False while the step runs: the content is the output so far. */
+  Complete?: boolean;
 }

@@ -1,9 +1,9 @@
 /**
  * A step's whole output (Mado.GetCommandInvocationOutput, not only GetCommandInvocation's first
  * 24,000 characters): long output is shown cut at a line with "Show all", and each stream can be
- * downloaded whole. While the step runs, it says so; the caller refreshes the step's status and
- * the output is loaded as soon as the step ends (agents send output when a step ends, so there is
- * no line-by-line streaming).
+ * downloaded whole. While the step runs, the output so far is shown and read again every 2 s
+ * (agents report a running step's output about once a second), under a "Running…" indicator;
+ * when the caller's refreshed status says the step ended, the whole output is read once more.
  */
 import Alert from '@cloudscape-design/components/alert';
 import Box from '@cloudscape-design/components/box';
@@ -80,62 +80,14 @@ function Stream(props: {
   );
 }
 
-function FinishedOutput(props: { commandId: string; instanceId: string; pluginName?: string; subject: string }) {
-  const { commandId, instanceId, pluginName } = props;
-  const output = useApiQuery(
-    (api) =>
-      api.call<InvocationOutputWire>('Mado.GetCommandInvocationOutput', {
-        CommandId: commandId,
-        InstanceId: instanceId,
-        ...(pluginName === undefined ? {} : { PluginName: pluginName }),
-      }),
-    [commandId, instanceId, pluginName],
-  );
-  if (output.error !== undefined) {
-    return <Alert type="error">{errorMessage(output.error)}</Alert>;
-  }
-  const data = output.data;
-  if (data === undefined) {
-    return <Spinner />;
-  }
-  return (
-    <SpaceBetween size="s">
-      {data.StandardOutputContent === '' ? (
-        <SpaceBetween size="xs">
-          <Box variant="awsui-key-label">Output</Box>
-          <pre className="mado-output" aria-label={`Output of ${props.subject}`}>
-            (no output)
-          </pre>
-        </SpaceBetween>
-      ) : (
-        <Stream
-          title="Output"
-          label={`Output of ${props.subject}`}
-          buttonSubject={`output from ${props.subject}`}
-          text={data.StandardOutputContent}
-          isCapped={data.StandardOutputCapped}
-          capBytes={data.OutputCapBytes}
-          fileName={outputFileName(commandId, instanceId, data.PluginName, 'stdout')}
-        />
-      )}
-      {data.StandardErrorContent !== '' && (
-        <Stream
-          title="Error output"
-          label={`Error output of ${props.subject}`}
-          buttonSubject={`error output from ${props.subject}`}
-          text={data.StandardErrorContent}
-          isCapped={data.StandardErrorCapped}
-          capBytes={data.OutputCapBytes}
-          fileName={outputFileName(commandId, instanceId, data.PluginName, 'stderr')}
-        />
-      )}
-    </SpaceBetween>
-  );
-}
+/** How often the output of a running step is read again. */
+const RUNNING_POLL_MS = 2_000;
 
 /**
  * The output of one step on one node. `isFinished` comes from the caller's (refreshed) status:
- * the output is read once it is true.
+ * while it is false, the output so far is read every 2 s (agents report it about once a second
+ * while a step runs) under a "Running…" indicator; once it is true, the whole output is read
+ * once more.
  */
 export function FullOutput(props: {
   commandId: string;
@@ -146,23 +98,66 @@ export function FullOutput(props: {
   /** What the output blocks are named after: `Output of <subject>` (default: the node id). */
   subject?: string;
 }) {
-  const subject = props.subject ?? props.instanceId;
-  if (!props.isFinished) {
-    return (
-      <SpaceBetween size="xs">
-        <Box variant="awsui-key-label">Output</Box>
-        <div aria-label={`Output of ${subject}`} role="status">
-          <StatusIndicator type="loading">Running: the output appears here when the step ends.</StatusIndicator>
-        </div>
-      </SpaceBetween>
-    );
+  const { commandId, instanceId, pluginName, isFinished } = props;
+  const subject = props.subject ?? instanceId;
+  const output = useApiQuery(
+    (api) =>
+      api.call<InvocationOutputWire>('Mado.GetCommandInvocationOutput', {
+        CommandId: commandId,
+        InstanceId: instanceId,
+        ...(pluginName === undefined ? {} : { PluginName: pluginName }),
+      }),
+    [commandId, instanceId, pluginName, isFinished],
+    (data) => (!isFinished && data.Complete !== true ? RUNNING_POLL_MS : undefined),
+  );
+  if (output.error !== undefined) {
+    return <Alert type="error">{errorMessage(output.error)}</Alert>;
   }
+  const data = output.data;
+  // Just finished: the output shown so far is being replaced by the whole of it.
+  const isStale = isFinished && output.isLoading && data?.Complete === false;
+  if (data === undefined || isStale) {
+    return <Spinner />;
+  }
+  const isRunning = !isFinished || data.Complete === false;
   return (
-    <FinishedOutput
-      commandId={props.commandId}
-      instanceId={props.instanceId}
-      pluginName={props.pluginName}
-      subject={subject}
-    />
+    <SpaceBetween size="s">
+      {isRunning && (
+        <div role="status" aria-label={`Progress of ${subject}`}>
+          <StatusIndicator type="loading">
+            Running… the output so far is shown and refreshed every 2 seconds.
+          </StatusIndicator>
+        </div>
+      )}
+      {data.StandardOutputContent === '' ? (
+        <SpaceBetween size="xs">
+          <Box variant="awsui-key-label">Output</Box>
+          <pre className="mado-output" aria-label={`Output of ${subject}`}>
+            {isRunning ? '(no output yet)' : '(no output)'}
+          </pre>
+        </SpaceBetween>
+      ) : (
+        <Stream
+          title="Output"
+          label={`Output of ${subject}`}
+          buttonSubject={`output from ${subject}`}
+          text={data.StandardOutputContent}
+          isCapped={data.StandardOutputCapped}
+          capBytes={data.OutputCapBytes}
+          fileName={outputFileName(commandId, instanceId, data.PluginName, 'stdout')}
+        />
+      )}
+      {data.StandardErrorContent !== '' && (
+        <Stream
+          title="Error output"
+          label={`Error output of ${subject}`}
+          buttonSubject={`error output from ${subject}`}
+          text={data.StandardErrorContent}
+          isCapped={data.StandardErrorCapped}
+          capBytes={data.OutputCapBytes}
+          fileName={outputFileName(commandId, instanceId, data.PluginName, 'stderr')}
+        />
+      )}
+    </SpaceBetween>
   );
 }
