@@ -11,7 +11,7 @@
  * reports the new agent version and the new package version, and the package's daemon runs the
  * new version on the operator's unchanged configuration.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,18 +21,25 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSsm } from '../support/aws-cli.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import {
+  buildAgentBundle,
+  madoCli,
+  NEW_AGENT,
+  OLD_AGENT,
+  PACKAGE,
+  PACKAGE_VERSIONS,
+  packageHome,
+} from '../support/scenario-stores.js';
+import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
 
 /** The story's management agent versions: the old one the nodes run, the one they are updated to. */
-const OLD = '3.2.1798.0';
-const NEW = '3.2.2222.0';
+const OLD = OLD_AGENT;
+const NEW = NEW_AGENT;
 /** The sample package stands in for the story's metrics agent (1.300028.4b233 → 1.300033.0b462). */
-const PACKAGE = 'metrics-agent';
-const PACKAGE_OLD = '1.0.0';
-const PACKAGE_NEW = '2.0.0';
+const [PACKAGE_OLD, PACKAGE_NEW] = PACKAGE_VERSIONS;
 const EXAMPLE = join(REPO_ROOT, 'examples', 'packages', PACKAGE);
 
 /** The story is told in Japan: the window's schedule is read in Tokyo time. */
@@ -216,40 +223,10 @@ describe('the scenario of SCENARIO.md on three real agents, driven with the AWS 
   const aws = <T = Record<string, unknown>>(args: readonly string[]) => awsSsm<T>(server.url, args);
 
   /** `mado …` (Mado's own CLI) signed with the admin key; fails the test on a non-zero exit. */
-  async function mado(args: readonly string[]): Promise<string> {
-    try {
-      const { stdout } = await execFileAsync(process.execPath, [MADO_BIN, ...args], {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: scratch,
-          MADO_ENDPOINT_URL: server.url,
-          MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-          MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-        },
-        timeout: 60_000,
-      });
-      return stdout;
-    } catch (error) {
-      const failed = error as { stdout?: unknown; stderr?: unknown };
-      throw new Error(`mado ${args.join(' ')} failed:\n${String(failed.stdout)}\n${String(failed.stderr)}`, {
-        cause: error,
-      });
-    }
-  }
-
-  function buildBundle(version: string, out: string): void {
-    const built = spawnSync(process.execPath, ['scripts/build-agent.mjs', '--version', version, '--out', out], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
-    expect(built.status, built.stderr).toBe(0);
-  }
+  const mado = (args: readonly string[]) => madoCli(server, scratch, args);
 
   /** The package's home on node `index`: its data directory, kept across versions. */
-  function home(index: number): string {
-    return join(fleet.agents[index]!.agent.stateDir, 'package-data', PACKAGE);
-  }
+  const home = (index: number) => packageHome(fleet.agents[index]!.agent.stateDir);
 
   function daemonStatus(index: number): DaemonStatus | undefined {
     const file = join(home(index), 'status.json');
@@ -288,8 +265,8 @@ describe('the scenario of SCENARIO.md on three real agents, driven with the AWS 
   }
 
   beforeAll(async () => {
-    buildBundle(OLD, oldBundle);
-    buildBundle(NEW, newBundle);
+    buildAgentBundle(OLD, oldBundle);
+    buildAgentBundle(NEW, newBundle);
     server = await startServerProcess({ env: { MADO_AGENT_HEARTBEAT_SECONDS: '1' } });
     fleet = await startFleet(server, NODE_TAGS, { name: 'scenario', bundle: oldBundle });
     nodeIds = fleet.nodeIds;

@@ -3,7 +3,7 @@
  * an old and a new agent bundle (scripts/build-agent.mjs --version), both published as agent
  * releases, and the sample metrics-agent package (examples/packages/metrics-agent) published in
  * two versions, all with Mado's own CLI. The agents start from the old bundle; after the window
- * runs they report the new version. (test/e2e/scenario.test.ts does the same with the AWS CLI.)
+ * runs they report the new version. test/e2e/scenario.test.ts builds on the same pieces.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
