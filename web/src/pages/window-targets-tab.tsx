@@ -4,11 +4,10 @@ import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
-import { useState } from 'react';
 import { useApi, useApiQuery } from '../api/api-context.js';
 import { errorMessage } from '../api/ssm-client.js';
 import type { Target, WindowTarget } from '../api/types.js';
-import { useNotify } from '../components/notifications.js';
+import { useBulkRemoval } from '../components/use-bulk-removal.js';
 import { navigate } from '../router.js';
 
 export function formatTargets(targets: readonly Target[] | undefined): string {
@@ -17,7 +16,6 @@ export function formatTargets(targets: readonly Target[] | undefined): string {
 
 export function WindowTargetsTab({ windowId }: { windowId: string }) {
   const client = useApi();
-  const notify = useNotify();
   const targets = useApiQuery(
     (api) =>
       api.callAll<{ Targets: WindowTarget[] }, 'Targets'>(
@@ -27,27 +25,17 @@ export function WindowTargetsTab({ windowId }: { windowId: string }) {
       ),
     [windowId],
   );
-  const [selected, setSelected] = useState<WindowTarget[]>([]);
-  const [isBusy, setBusy] = useState(false);
-
-  const deregister = async () => {
-    setBusy(true);
-    try {
-      for (const target of selected) {
-        await client.call('DeregisterTargetFromMaintenanceWindow', {
-          WindowId: windowId,
-          WindowTargetId: target.WindowTargetId,
-        });
-      }
-      notify.success(`Deregistered ${selected.length} target(s).`);
-      setSelected([]);
-      targets.reload();
-    } catch (error) {
-      notify.error(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    selected,
+    setSelected,
+    isBusy,
+    removeSelected: deregister,
+  } = useBulkRemoval<WindowTarget>({
+    remove: (item) =>
+      client.call('DeregisterTargetFromMaintenanceWindow', { WindowId: windowId, WindowTargetId: item.WindowTargetId }),
+    removed: (count) => `Deregistered ${count} target(s).`,
+    reload: () => targets.reload(),
+  });
 
   return (
     <Table

@@ -4,17 +4,15 @@ import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
-import { useState } from 'react';
 import { useApi, useApiQuery } from '../api/api-context.js';
 import { errorMessage } from '../api/ssm-client.js';
 import type { WindowTask } from '../api/types.js';
-import { useNotify } from '../components/notifications.js';
+import { useBulkRemoval } from '../components/use-bulk-removal.js';
 import { navigate } from '../router.js';
 import { formatTargets } from './window-targets-tab.js';
 
 export function WindowTasksTab({ windowId }: { windowId: string }) {
   const client = useApi();
-  const notify = useNotify();
   const tasks = useApiQuery(
     async (api) => {
       const all = await api.callAll<{ Tasks: WindowTask[] }, 'Tasks'>(
@@ -26,27 +24,17 @@ export function WindowTasksTab({ windowId }: { windowId: string }) {
     },
     [windowId],
   );
-  const [selected, setSelected] = useState<WindowTask[]>([]);
-  const [isBusy, setBusy] = useState(false);
-
-  const deregister = async () => {
-    setBusy(true);
-    try {
-      for (const task of selected) {
-        await client.call('DeregisterTaskFromMaintenanceWindow', {
-          WindowId: windowId,
-          WindowTaskId: task.WindowTaskId,
-        });
-      }
-      notify.success(`Deregistered ${selected.length} task(s).`);
-      setSelected([]);
-      tasks.reload();
-    } catch (error) {
-      notify.error(errorMessage(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const {
+    selected,
+    setSelected,
+    isBusy,
+    removeSelected: deregister,
+  } = useBulkRemoval<WindowTask>({
+    remove: (item) =>
+      client.call('DeregisterTaskFromMaintenanceWindow', { WindowId: windowId, WindowTaskId: item.WindowTaskId }),
+    removed: (count) => `Deregistered ${count} task(s).`,
+    reload: () => tasks.reload(),
+  });
 
   return (
     <Table
