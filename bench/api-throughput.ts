@@ -50,7 +50,14 @@ import { DEFAULT_QUOTAS, type ServiceContext } from '../src/services/service-con
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
 import { fmt, loadAverageText, machineLine, median } from './support/figures.js';
-import { ADMIN, checkBuiltServer, REGION, startMado, type ServerHandle } from './support/mado-server.js';
+import {
+  ADMIN,
+  checkBuiltServer,
+  REGION,
+  SERVER_SETTINGS,
+  startMado,
+  type ServerHandle,
+} from './support/mado-server.js';
 import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
 import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
@@ -670,7 +677,7 @@ async function main(): Promise<number> {
       env: { MADO_QUOTA_MAINTENANCE_WINDOWS: String(Math.max(options.windows, 50)) },
     });
     console.log(
-      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (MADO_LOG_LEVEL=warn)`,
+      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (${SERVER_SETTINGS})`,
     );
     const signer = new SdkLikeSigner(server.url);
     await preflight(server.url, signer, windows);

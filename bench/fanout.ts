@@ -63,7 +63,14 @@ import {
   type SimulatorRequest,
 } from './support/agent-simulator.js';
 import { fmt, loadAverageText, machineLine, median, percentileOfSorted, preciseNowMs } from './support/figures.js';
-import { checkBuiltServer, REPO_ROOT, ssmClient, startMado, type ServerHandle } from './support/mado-server.js';
+import {
+  checkBuiltServer,
+  REPO_ROOT,
+  SERVER_SETTINGS,
+  ssmClient,
+  startMado,
+  type ServerHandle,
+} from './support/mado-server.js';
 import { megabytes, openFilesLimits, readCpuSeconds, readMemory } from './support/process-stats.js';
 import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
@@ -641,7 +648,7 @@ async function main(): Promise<number> {
   try {
     server = await startMado({ dataDir, profileDir });
     console.log(
-      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (MADO_LOG_LEVEL=warn)`,
+      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (${SERVER_SETTINGS})`,
     );
     for (let i = 0; i < options.generators; i++) {
       generators.push(await SimulatorProcess.start());

@@ -48,6 +48,7 @@ import {
   checkBuiltServer,
   MADO_BIN,
   REPO_ROOT,
+  SERVER_SETTINGS,
   ssmClient,
   startMado,
   type ServerHandle,
@@ -313,7 +314,7 @@ async function main(): Promise<number> {
   try {
     server = await startMado({ dataDir, profileDir });
     console.log(
-      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (MADO_LOG_LEVEL=warn)`,
+      `Server: node bin/mado.js server, pid ${server.pid ?? '?'}, at ${server.url.origin} (${SERVER_SETTINGS})`,
     );
     const ssm = ssmClient(server.url);
     const activation = await ssm.send(

@@ -23,6 +23,15 @@ export const ADMIN = {
   secretAccessKey: 'bench-admin-secret-key-0123456789abcdef',
 } as const;
 
+/**
+ * The durability the benchmarked server runs with: the benchmark's own MADO_SQLITE_SYNCHRONOUS
+ * (FULL, the server's default, or NORMAL), passed on so that both can be measured and compared.
+ */
+export const SQLITE_SYNCHRONOUS = process.env.MADO_SQLITE_SYNCHRONOUS ?? 'FULL';
+
+/** How the benchmarks describe the server's settings in their output. */
+export const SERVER_SETTINGS = `MADO_LOG_LEVEL=warn, MADO_SQLITE_SYNCHRONOUS=${SQLITE_SYNCHRONOUS}`;
+
 const SERVER_START_TIMEOUT_MS = 30_000;
 const SERVER_STOP_TIMEOUT_MS = 20_000;
 
@@ -57,6 +66,7 @@ export async function startMado(options: MadoStartOptions): Promise<ServerHandle
       MADO_LOG_LEVEL: 'warn',
       MADO_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
       MADO_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+      MADO_SQLITE_SYNCHRONOUS: SQLITE_SYNCHRONOUS,
       ...options.env,
     },
   });

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
+import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -45,6 +46,8 @@ export interface ServerConfig {
   readonly historyRetentionMs: number;
   /** Window executions IN_PROGRESS at once; more wait as PENDING (spec §6.10). */
   readonly maxConcurrentExecutions: number;
+  /** Durability of SQLite commits (MADO_SQLITE_SYNCHRONOUS; default FULL). */
+  readonly sqliteSynchronous: SqliteSynchronous;
 }
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
@@ -84,6 +87,16 @@ const DEFAULTS = {
 function defaultAgentBundlePath(): string | undefined {
   const path = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'mado-agent.cjs');
   return existsSync(path) ? path : undefined;
+}
+
+function sqliteSynchronous(value: string | undefined): SqliteSynchronous {
+  const mode = (value ?? 'FULL').toUpperCase();
+  if (!(SQLITE_SYNCHRONOUS_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigError(
+      `MADO_SQLITE_SYNCHRONOUS must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}; got "${value}".`,
+    );
+  }
+  return mode as SqliteSynchronous;
 }
 
 /** @throws ConfigError naming the flag or variable at fault. */
@@ -155,5 +168,6 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       1,
       1000,
     ),
+    sqliteSynchronous: sqliteSynchronous(env.MADO_SQLITE_SYNCHRONOUS),
   });
 }

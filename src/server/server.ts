@@ -38,7 +38,7 @@ import { WindowScheduler } from '../scheduler/window-scheduler.js';
 import { DEFAULT_RUNNER_OPTIONS, WindowRunner } from '../scheduler/window-runner.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
 import { registerAgentRoutes } from './agent-routes.js';
@@ -127,9 +127,9 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
 }
 
 /** The store in a data directory (created with mode 0700 if missing). */
-export function openDataDirStore(dataDir: string, clock: Clock): Store {
+export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: SqliteSynchronous): Store {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  return openSqliteStore({ filename: join(dataDir, 'mado.db') }, clock.now().getTime()).store;
+  return openSqliteStore({ filename: join(dataDir, 'mado.db'), synchronous }, clock.now().getTime()).store;
 }
 
 /** Operations whose bodies carry files: answered with `maxUploadBodyBytes` instead of `maxBodyBytes`. */
@@ -218,7 +218,7 @@ async function publishOwnAgentBundle(
 }
 
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
-  const store = openDataDirStore(config.dataDir, clock);
+  const store = openDataDirStore(config.dataDir, clock, config.sqliteSynchronous);
   const keyRing = new KeyRing();
   const ctx: ServiceContext = {
     store,
