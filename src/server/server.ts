@@ -273,8 +273,10 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const bootstrap = await services.accessKeys.bootstrap(config.adminKey);
   const tokenKey = await store.putSettingIfAbsent('page-token-key', randomBytes(32).toString('base64'));
+  const tls =
+    config.tls.mode === 'off' ? undefined : TlsIdentity.open(config.tls, config.dataDir, config.host, clock.now());
   const api = new ApiHandler({
-    services,
+    services: { ...services, serverInfo: { fingerprint: () => tls?.fingerprint } },
     pageTokens: new PageTokens(Buffer.from(tokenKey, 'base64'), clock),
     keyRing,
     verifier: config.authEnabled
@@ -291,8 +293,6 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     accountId: config.accountId,
     defaultRegion: config.defaultRegion,
   });
-  const tls =
-    config.tls.mode === 'off' ? undefined : TlsIdentity.open(config.tls, config.dataDir, config.host, clock.now());
   let httpsServer: HttpsServer | undefined;
   const app = Fastify({
     logger: false,
