@@ -18,6 +18,7 @@
  * The session resolves exactly once, with how it ended; it never throws.
  */
 import type { KeyObject } from 'node:crypto';
+import type { Agent as HttpsAgent } from 'node:https';
 import WebSocket from 'ws';
 import type { NodeFacts } from '../domain/managed-node.js';
 import {
@@ -73,6 +74,10 @@ export interface SessionOptions {
   /** Others that talk to the server over this connection (package downloads, inventory). */
   readonly channels?: readonly SessionChannel[];
   readonly onEvent?: AgentEventListener;
+  /** TLS pinning (issue #10): the agent that verifies the server's certificate (server-trust.ts). */
+  readonly agent?: HttpsAgent;
+  /** The server announced the fingerprint of its next certificate. */
+  readonly onPin?: (nextFingerprint: string) => void;
 }
 
 /** The gateway URL for a server base URL: http → ws, https → wss, plus the connect path. */
@@ -107,6 +112,7 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
       maxPayload: MAX_FRAME_BYTES,
       handshakeTimeout: options.handshakeTimeoutMs,
       headers: { 'user-agent': `mado-agent/${AGENT_VERSION}` },
+      ...(options.agent === undefined ? {} : { agent: options.agent }),
     });
 
     const send = (message: AgentMessage): boolean => {
@@ -227,6 +233,11 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
         }
         case 'heartbeat':
           return;
+        case 'pin':
+          if (state === 'ready') {
+            options.onPin?.(message.nextFingerprint);
+          }
+          return;
         case 'deliver':
         case 'cancel':
         case 'resultAck': {
@@ -301,6 +312,9 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
       }
     });
     ws.on('error', (error) => {
+      if (error.name === 'PinMismatchError') {
+        logger.error({}, `refusing the server: ${error.message}`);
+      }
       logger.debug({ err: error }, 'connection error');
       closed(error.message);
     });

@@ -260,3 +260,31 @@ describe('tag options', () => {
     });
   });
 });
+
+describe('registration and the server identity (TLS)', () => {
+  const neverCalled = { ...deps, fetch: (() => Promise.reject(new Error('no request expected'))) as typeof fetch };
+
+  it('refuses a non-loopback http:// server unless --insecure-http, and writes nothing', async () => {
+    const outcome = await registerNode(options({ server: 'http://10.0.0.5:8080' }), neverCalled);
+    expect(outcome).toMatchObject({ kind: 'invalid-input' });
+    expect((outcome as { message: string }).message).toContain('--insecure-http');
+    expect(existsSync(join(root, 'state'))).toBe(false);
+  });
+
+  it('records --insecure-http and an empty pin list for a loopback http:// server', async () => {
+    await registerNode(options({ insecureHttp: true }), deps);
+    expect(JSON.parse(readFileSync(join(root, 'state', 'server-trust.json'), 'utf8'))).toEqual({
+      pins: [],
+      insecureHttp: true,
+    });
+    expect(loadState(join(root, 'state')).trust).toEqual({ pins: [], insecureHttp: true });
+  });
+
+  it('refuses a malformed --server-fingerprint and one given with an http:// URL', async () => {
+    const bad = await registerNode(options({ serverFingerprint: 'SHA256:nothex' }), neverCalled);
+    expect((bad as { message: string }).message).toContain('--server-fingerprint must look like SHA256:');
+    const plain = await registerNode(options({ serverFingerprint: `SHA256:${'AB'.repeat(32)}` }), neverCalled);
+    expect((plain as { message: string }).message).toBe('--server-fingerprint needs an https:// --server URL.');
+    expect(received).toHaveLength(0);
+  });
+});

@@ -3,7 +3,9 @@
  *
  * Order matters: validate every input first (nothing is written on bad input), refuse to replace
  * an existing registration unless forced, generate the key pair, ask the server, and only after
- * a 200 write the key and then the identity. A failed attempt leaves the directory as it was.
+ * a 200 write the key, the server trust and then the identity. A failed attempt leaves the
+ * directory as it was. With `--server-fingerprint` the request goes only to a server whose
+ * certificate has that fingerprint (server-trust.ts): the activation code reaches no other.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +18,10 @@ import {
   type RegisterRequest,
   type RegisterResponse,
 } from '../protocol/agent-protocol.js';
+import { parseFingerprint } from '../shared/fingerprint.js';
 import { wireFacts } from './node-facts.js';
 import type { NodeKeyPair } from './node-key.js';
+import { fetchThrough, insecureUrlProblem, PinnedAgent, saveTrust } from './server-trust.js';
 import { hasRegistration, JOURNAL_DIR, saveRegistration, WORK_DIR } from './state-directory.js';
 
 export interface RegisterOptions {
@@ -31,6 +35,11 @@ export interface RegisterOptions {
   readonly name?: string;
   /** Replace an existing registration (and drop its journal). */
   readonly force: boolean;
+  // TLS (issue #10)
+  /** `SHA256:…` of the server's certificate: pinned instead of trusting CAs. */
+  readonly serverFingerprint?: string;
+  /** Accept a non-loopback `http://` server. */
+  readonly insecureHttp?: boolean;
 }
 
 export interface RegisterDependencies {
@@ -114,10 +123,23 @@ export function parseTagOptions(options: readonly string[]): ParsedTags {
   return { ok: true, tags };
 }
 
-function validateInputs(options: RegisterOptions): { message: string } | { url: string; tags: Tag[] } {
+function validateInputs(options: RegisterOptions): { message: string } | { url: string; tags: Tag[]; pins: string[] } {
   const server = parseServerUrl(options.server);
   if (!server.ok) {
     return { message: server.message };
+  }
+  const problem = insecureUrlProblem(server.url, options.insecureHttp ?? false);
+  if (problem !== undefined) {
+    return { message: problem };
+  }
+  const pin = options.serverFingerprint === undefined ? undefined : parseFingerprint(options.serverFingerprint);
+  if (options.serverFingerprint !== undefined && pin === undefined) {
+    return {
+      message: `--server-fingerprint must look like SHA256: and 64 hex digits (as the server prints it); got "${options.serverFingerprint}".`,
+    };
+  }
+  if (pin !== undefined && !server.url.startsWith('https://')) {
+    return { message: '--server-fingerprint needs an https:// --server URL.' };
   }
   if (options.activationId.trim() === '') {
     return { message: '--activation-id must not be empty.' };
@@ -132,7 +154,7 @@ function validateInputs(options: RegisterOptions): { message: string } | { url: 
   if (!tags.ok) {
     return { message: tags.message };
   }
-  return { url: server.url, tags: tags.tags };
+  return { url: server.url, tags: tags.tags, pins: pin === undefined ? [] : [pin] };
 }
 
 async function readErrorBody(response: Response): Promise<{ error: string; message: string }> {
@@ -175,7 +197,8 @@ export async function registerNode(options: RegisterOptions, deps: RegisterDepen
   const endpoint = `${inputs.url}${REGISTER_PATH}`;
   let response: Response;
   try {
-    response = await deps.fetch(endpoint, {
+    const pinnedFetch = inputs.pins.length === 0 ? deps.fetch : fetchThrough(new PinnedAgent(() => inputs.pins));
+    response = await pinnedFetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),
@@ -207,6 +230,7 @@ export async function registerNode(options: RegisterOptions, deps: RegisterDepen
     rmSync(join(options.stateDir, JOURNAL_DIR), { recursive: true, force: true });
     rmSync(join(options.stateDir, WORK_DIR), { recursive: true, force: true });
   }
+  saveTrust(options.stateDir, { pins: inputs.pins, insecureHttp: options.insecureHttp ?? false });
   saveRegistration(
     options.stateDir,
     { serverUrl: inputs.url, nodeId, registeredAt: deps.now().toISOString() },

@@ -4,6 +4,7 @@
  *   <state-dir>/            mode 0700
  *     identity.json         {serverUrl, nodeId, registeredAt}, mode 0600
  *     node-key.pem          Ed25519 private key (PKCS8 PEM), mode 0600: the node's secret
+ *     server-trust.json     pinned server certificate fingerprints, mode 0600 (server-trust.ts)
  *     journal/              one file per accepted command (see journal.ts)
  *     work/                 per-invocation scratch directories (scripts, default working dir)
  *
@@ -18,6 +19,7 @@ import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ensureDirectory, writeFileAtomic } from './atomic-file.js';
 import { parseNodePrivateKey } from './node-key.js';
+import { insecureUrlProblem, loadTrust, TRUST_FILE, type ServerTrust } from './server-trust.js';
 
 export const IDENTITY_FILE = 'identity.json';
 export const NODE_KEY_FILE = 'node-key.pem';
@@ -42,6 +44,8 @@ export interface LoadedState {
   readonly stateDir: string;
   readonly identity: NodeIdentity;
   readonly privateKey: KeyObject;
+  /** How the server is trusted (issue #10). */
+  readonly trust: ServerTrust;
 }
 
 /** Why the state directory cannot be used, in words an operator can act on. */
@@ -132,7 +136,20 @@ export function loadState(stateDir: string): LoadedState {
       { cause: error },
     );
   }
-  return { stateDir, identity, privateKey };
+  let trust: ServerTrust;
+  try {
+    trust = loadTrust(stateDir);
+  } catch (error) {
+    throw new StateDirectoryError(
+      `${join(stateDir, TRUST_FILE)} is not valid (${(error as Error).message}). Register again with --force.`,
+      { cause: error },
+    );
+  }
+  const problem = insecureUrlProblem(identity.serverUrl, trust.insecureHttp);
+  if (problem !== undefined) {
+    throw new StateDirectoryError(`${problem} Register again with --force.`);
+  }
+  return { stateDir, identity, privateKey, trust };
 }
 
 /** Writes a new registration: the directory (0700), the key, then the identity (both 0600). */

@@ -34,6 +34,7 @@ import { ReleaseClient } from './release-client.js';
 import { ReleaseState } from './release-state.js';
 import { SelfUpdate, type SupervisorChannel } from './self-update.js';
 import { ServerRequests } from './server-requests.js';
+import { PinnedAgent, ServerPins } from './server-trust.js';
 import { parseSupervisorMessage } from './supervisor-ipc.js';
 import { AGENT_VERSION } from './version.js';
 import { JOURNAL_DIR, loadState, StateDirectoryError, WORK_DIR, type LoadedState } from './state-directory.js';
@@ -105,7 +106,17 @@ export function createWorker(state: LoadedState, runtime: WorkerRuntime) {
       ]),
     },
   });
+  const pins = new ServerPins(state.stateDir, state.trust, logger);
   const worker = new AgentWorker({
+    ...(state.trust.pins.length === 0
+      ? {}
+      : {
+          agent: new PinnedAgent(
+            () => pins.pins,
+            (fingerprint) => pins.verified(fingerprint),
+          ),
+          onPin: (fingerprint: string) => pins.announced(fingerprint),
+        }),
     serverUrl: state.identity.serverUrl,
     nodeId: state.identity.nodeId,
     privateKey: state.privateKey,

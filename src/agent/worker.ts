@@ -39,6 +39,9 @@ export interface AgentWorkerOptions {
   readonly onEvent?: AgentEventListener;
   /** Others that use each connection besides the invocation manager (see SessionChannel). */
   readonly channels?: SessionOptions['channels'];
+  // TLS pinning (issue #10)
+  readonly agent?: SessionOptions['agent'];
+  readonly onPin?: SessionOptions['onPin'];
 }
 
 /** The next backoff attempt number after a session ended (pure; see the file header). */
@@ -75,6 +78,8 @@ export class AgentWorker {
         signal,
         ...(this.options.onEvent === undefined ? {} : { onEvent: this.options.onEvent }),
         ...(this.options.channels === undefined ? {} : { channels: this.options.channels }),
+        ...(this.options.agent === undefined ? {} : { agent: this.options.agent }),
+        ...(this.options.onPin === undefined ? {} : { onPin: this.options.onPin }),
       });
       if (end.kind === 'revoked') {
         return 'revoked';

@@ -38,6 +38,8 @@ export interface Services {
   readonly packages: PackageService;
   readonly inventory: InventoryService;
   readonly releases: AgentReleaseService;
+  /** TLS (issue #10): the served certificate's fingerprint, for Mado.GetServerInfo. */
+  readonly serverInfo?: { fingerprint(): string | undefined };
 }
 
 /** Per-request context handed to a handler. */

@@ -59,6 +59,11 @@ export function addAgentCommands(program: Command): Command {
     .option('--tag <key=value>', 'tag the node (repeat for more tags)', collect, [])
     .option('--name <name>', "the node's name (default: the activation's DefaultInstanceName)")
     .option('--force', 'replace an existing registration in the state directory')
+    .option(
+      '--server-fingerprint <SHA256:…>',
+      "pin the server's certificate by its SHA-256 fingerprint (printed by `mado server`) instead of trusting CAs",
+    )
+    .option('--insecure-http', 'accept a plain http:// server on a non-loopback address (unsafe)')
     .action(
       async (options: {
         server: string;
@@ -68,6 +73,8 @@ export function addAgentCommands(program: Command): Command {
         tag: string[];
         name?: string;
         force?: boolean;
+        serverFingerprint?: string;
+        insecureHttp?: boolean;
       }) => {
         const stateDir = stateDirOf(options.stateDir);
         const outcome = await registerNode(
@@ -79,6 +86,8 @@ export function addAgentCommands(program: Command): Command {
             tags: options.tag,
             ...(options.name === undefined ? {} : { name: options.name }),
             force: options.force ?? false,
+            ...(options.serverFingerprint === undefined ? {} : { serverFingerprint: options.serverFingerprint }),
+            insecureHttp: options.insecureHttp ?? false,
           },
           {
             fetch,

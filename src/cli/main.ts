@@ -24,10 +24,18 @@ async function runServer(flags: ServerFlags): Promise<void> {
     console.error(warning);
     logger.warn({}, warning);
   }
+  if (config.tls.mode === 'off' && config.tls.insecureHttp) {
+    const warning =
+      'WARNING: serving plain HTTP on a non-loopback address (--insecure-http). Anyone on the path can read the traffic and impersonate this server to agents.';
+    console.error(warning);
+    logger.warn({}, warning);
+  }
   const server = await startServer(config, systemClock, logger);
+  const fingerprint = server.fingerprint();
   const lines = [
     `Mado server ${VERSION}`,
     `API:             ${server.url}`,
+    ...(fingerprint === undefined ? [] : [`Fingerprint:     ${fingerprint}`]),
     `Console:         ${server.consoleUrl}`,
     `Data directory:  ${config.dataDir}`,
   ];
@@ -61,6 +69,8 @@ async function runServer(flags: ServerFlags): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // TLS (issue #10): certificate rotation without dropping connections.
+  process.on('SIGHUP', () => server.reloadTls());
 }
 
 function print(value: unknown, json: boolean, table: () => string): void {
@@ -96,6 +106,23 @@ export async function main(argv: readonly string[]): Promise<void> {
       'allowed SigV4 clock skew (env MADO_MAX_CLOCK_SKEW_SECONDS; default 300)',
     )
     .option('--insecure-disable-auth', 'accept unsigned requests (development only; prints a warning)')
+    // TLS (issue #10)
+    .option('--tls', 'serve HTTPS with a self-signed certificate even on a loopback address (env MADO_TLS=true)')
+    .option('--tls-cert <file>', 'PEM certificate (chain) to serve over HTTPS (env MADO_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert (env MADO_TLS_KEY)')
+    .option(
+      '--tls-san <name>',
+      'extra DNS name or IP of the self-signed certificate (repeat; env MADO_TLS_SANS, comma-separated)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      '--tls-next-cert <file>',
+      'certificate to switch to next: its fingerprint is announced to agents (env MADO_TLS_NEXT_CERT)',
+    )
+    .option(
+      '--insecure-http',
+      'serve plain HTTP on a non-loopback address (prints a warning; env MADO_INSECURE_HTTP=true)',
+    )
     .action(async (flags: ServerFlags) => runServer(flags));
 
   const keys = program

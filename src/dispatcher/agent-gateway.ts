@@ -89,6 +89,8 @@ export class AgentGateway implements AgentLink {
   private pings = new Map<string, number>();
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
+  /** TLS rotation (issue #10): the next certificate's fingerprint, announced in `pin` frames. */
+  private nextFingerprint: string | undefined;
 
   constructor(
     private readonly store: Store,
@@ -134,6 +136,16 @@ export class AgentGateway implements AgentLink {
     const session = this.sessions.get(instanceId);
     if (session !== undefined) {
       this.refuse(session, code as GatewayErrorCode, message);
+    }
+  }
+
+  /** Announces the next certificate (or stops announcing one) to every open connection. */
+  announceNextFingerprint(fingerprint: string | undefined): void {
+    this.nextFingerprint = fingerprint;
+    if (fingerprint !== undefined) {
+      for (const nodeId of this.sessions.keys()) {
+        this.send(nodeId, { type: 'pin', nextFingerprint: fingerprint });
+      }
     }
   }
 
@@ -344,6 +356,9 @@ export class AgentGateway implements AgentLink {
         serverTime: now,
       } satisfies ServerMessage),
     );
+    if (this.nextFingerprint !== undefined) {
+      this.send(node.instanceId, { type: 'pin', nextFingerprint: this.nextFingerprint });
+    }
     this.logger.debug({ nodeId: node.instanceId, agentVersion: hello.facts.agentVersion }, 'agent connected');
     this.dispatcher.nodeConnected(node.instanceId);
   }

@@ -19,6 +19,9 @@
  *   agent  → result {commandId, outcome, steps}      (repeated until acknowledged)
  *   server → resultAck {commandId}
  *   server → cancel {commandId}
+ *   server → pin {nextFingerprint}                   (after welcome and on reload, when the server
+ *                                                    has a next certificate for a planned rotation;
+ *                                                    the agent accepts it as a second pin)
  *
  * Agent releases (for `aws:updateSsmAgent`; the agent pulls, one request at a time):
  *   agent  → releaseRequest {requestId, version?}    (no version: the latest)
@@ -186,6 +189,8 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resultAck'), commandId: CommandId }),
   z.object({ type: z.literal('cancel'), commandId: CommandId }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  // TLS rotation (issue #10): `SHA256:` and 32 upper-case hex pairs joined by colons.
+  z.object({ type: z.literal('pin'), nextFingerprint: z.string().regex(/^SHA256:([0-9A-F]{2}:){31}[0-9A-F]{2}$/) }),
   z.object({
     type: z.literal('release'),
     requestId: RequestId,

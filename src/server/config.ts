@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
+import { isLoopbackHost } from '../shared/fingerprint.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -48,7 +49,18 @@ export interface ServerConfig {
   readonly maxConcurrentExecutions: number;
   /** Durability of SQLite commits (MADO_SQLITE_SYNCHRONOUS; default FULL). */
   readonly sqliteSynchronous: SqliteSynchronous;
+  // TLS (issue #10): how the API, console and agent gateway are served.
+  readonly tls: ServerTlsConfig;
 }
+
+/**
+ * `off`: plain HTTP. `files`: the operator's certificate and key. `self-signed`: one the server
+ * makes in its data directory. `nextCertPath`: the certificate announced to agents for rotation.
+ */
+export type ServerTlsConfig =
+  | { readonly mode: 'off'; readonly insecureHttp: boolean }
+  | { readonly mode: 'files'; readonly certPath: string; readonly keyPath: string; readonly nextCertPath?: string }
+  | { readonly mode: 'self-signed'; readonly sans: readonly string[]; readonly nextCertPath?: string };
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
 export interface ServerFlags {
@@ -59,6 +71,13 @@ export interface ServerFlags {
   readonly basePath?: string;
   readonly insecureDisableAuth?: boolean;
   readonly maxClockSkewSeconds?: string;
+  // TLS (issue #10)
+  readonly tls?: boolean;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+  readonly tlsSan?: readonly string[];
+  readonly tlsNextCert?: string;
+  readonly insecureHttp?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +118,34 @@ function sqliteSynchronous(value: string | undefined): SqliteSynchronous {
   return mode as SqliteSynchronous;
 }
 
+/**
+ * TLS (issue #10): on a loopback host plain HTTP unless `--tls` or a certificate is given; on any
+ * other host TLS (given or self-signed) unless `--insecure-http`.
+ */
+export function loadTlsConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, host: string): ServerTlsConfig {
+  const certPath = flags.tlsCert ?? (env.MADO_TLS_CERT || undefined);
+  const keyPath = flags.tlsKey ?? (env.MADO_TLS_KEY || undefined);
+  const nextCert = flags.tlsNextCert ?? (env.MADO_TLS_NEXT_CERT || undefined);
+  const nextCertPath = nextCert === undefined ? {} : { nextCertPath: resolve(nextCert) };
+  const insecureHttp = flags.insecureHttp ?? env.MADO_INSECURE_HTTP === 'true';
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new ConfigError('Give both --tls-cert / MADO_TLS_CERT and --tls-key / MADO_TLS_KEY, or neither.');
+  }
+  if (insecureHttp && (certPath !== undefined || flags.tls === true)) {
+    throw new ConfigError('--insecure-http / MADO_INSECURE_HTTP cannot be combined with --tls or --tls-cert.');
+  }
+  if (certPath !== undefined && keyPath !== undefined) {
+    return { mode: 'files', certPath: resolve(certPath), keyPath: resolve(keyPath), ...nextCertPath };
+  }
+  if (flags.tls === true || env.MADO_TLS === 'true' || (!isLoopbackHost(host) && !insecureHttp)) {
+    const sans = [...(flags.tlsSan ?? []), ...(env.MADO_TLS_SANS ?? '').split(',')]
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
+    return { mode: 'self-signed', sans, ...nextCertPath };
+  }
+  return { mode: 'off', insecureHttp };
+}
+
 /** @throws ConfigError naming the flag or variable at fault. */
 export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
   const port = integer(flags.port ?? env.MADO_PORT ?? DEFAULTS.port, flags.port ? '--port' : 'MADO_PORT', 0, 65535);
@@ -129,8 +176,9 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
   );
   const quota = (name: string, fallback: number) =>
     env[name] === undefined ? fallback : integer(env[name]!, name, 1, 10_000_000);
+  const host = flags.host ?? env.MADO_HOST ?? DEFAULTS.host;
   return Object.freeze({
-    host: flags.host ?? env.MADO_HOST ?? DEFAULTS.host,
+    host,
     port,
     dataDir: resolve(flags.dataDir ?? env.MADO_DATA_DIR ?? DEFAULTS.dataDir),
     logLevel,
@@ -169,5 +217,6 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       1000,
     ),
     sqliteSynchronous: sqliteSynchronous(env.MADO_SQLITE_SYNCHRONOUS),
+    tls: loadTlsConfig(flags, env, host),
   });
 }

@@ -4,6 +4,8 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiHandler } from '../api/api-handler.js';
@@ -44,6 +46,7 @@ import type { ServerConfig } from './config.js';
 import { registerAgentRoutes } from './agent-routes.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
+import { TlsIdentity } from './tls-identity.js';
 
 export interface RunningServer {
   /** Base URL of the API, e.g. http://127.0.0.1:8080 */
@@ -52,6 +55,11 @@ export interface RunningServer {
   readonly consoleUrl: string;
   readonly bootstrap: BootstrapOutcome;
   readonly store: Store;
+  // TLS (issue #10)
+  /** The served certificate's fingerprint (`SHA256:…`); undefined over plain HTTP. */
+  readonly fingerprint: () => string | undefined;
+  /** SIGHUP: re-reads the certificate files and announces the next one; connections stay up. */
+  reloadTls(): void;
   /** Stops accepting requests, finishes those in flight, closes the store. */
   close(): Promise<void>;
 }
@@ -265,8 +273,10 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   const bootstrap = await services.accessKeys.bootstrap(config.adminKey);
   const tokenKey = await store.putSettingIfAbsent('page-token-key', randomBytes(32).toString('base64'));
+  const tls =
+    config.tls.mode === 'off' ? undefined : TlsIdentity.open(config.tls, config.dataDir, config.host, clock.now());
   const api = new ApiHandler({
-    services,
+    services: { ...services, serverInfo: { fingerprint: () => tls?.fingerprint } },
     pageTokens: new PageTokens(Buffer.from(tokenKey, 'base64'), clock),
     keyRing,
     verifier: config.authEnabled
@@ -283,7 +293,21 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     accountId: config.accountId,
     defaultRegion: config.defaultRegion,
   });
-  const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
+  let httpsServer: HttpsServer | undefined;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: config.maxBodyBytes,
+    keepAliveTimeout: 65_000,
+    ...(tls === undefined
+      ? {}
+      : {
+          // An https server in place of the http one (same routes, same upgrade handling).
+          serverFactory: (handler: Parameters<typeof createHttpsServer>[1]) => {
+            httpsServer = createHttpsServer({ cert: tls.pair.cert, key: tls.pair.key }, handler);
+            return httpsServer as unknown as HttpServer;
+          },
+        }),
+  });
   registerRoutes(app, api, config);
   registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
   registerConsoleRoutes(app);
@@ -303,6 +327,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   );
   await publishOwnAgentBundle(services.releases, config.agentBundlePath, logger);
   gateway.attach(app.server);
+  gateway.announceNextFingerprint(tls?.nextFingerprint);
   await dispatcher.start(gateway);
   await runner.start();
   await scheduler.start();
@@ -329,12 +354,32 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.info({ url: `http://${host}:${port}` }, 'Mado server listening');
+  const url = `${tls === undefined ? 'http' : 'https'}://${host}:${port}`;
+  logger.info({ url, fingerprint: tls?.fingerprint }, 'Mado server listening');
   return {
-    url: `http://${host}:${port}`,
-    consoleUrl: `http://${host}:${port}${CONSOLE_PATH}`,
+    url,
+    consoleUrl: `${url}${CONSOLE_PATH}`,
     bootstrap,
     store,
+    fingerprint: () => tls?.fingerprint,
+    reloadTls: () => {
+      if (tls === undefined || httpsServer === undefined) {
+        return;
+      }
+      try {
+        const { changed } = tls.reload();
+        if (changed) {
+          httpsServer.setSecureContext({ cert: tls.pair.cert, key: tls.pair.key });
+        }
+        gateway.announceNextFingerprint(tls.nextFingerprint);
+        logger.info(
+          { fingerprint: tls.fingerprint, nextFingerprint: tls.nextFingerprint, changed },
+          'TLS certificate reloaded',
+        );
+      } catch (error) {
+        logger.error({ err: error }, `TLS certificate not reloaded; still serving ${tls.fingerprint}`);
+      }
+    },
     close: async () => {
       stopping.abort();
       await scheduler.stop();

@@ -23,6 +23,8 @@ export async function registerAgent(options: {
   readonly activationCode: string;
   readonly tags?: Readonly<Record<string, string>>;
   readonly name?: string;
+  /** `--server-fingerprint` (pin the server's certificate). */
+  readonly serverFingerprint?: string;
 }): Promise<RegisteredAgent> {
   const stateDir = mkdtempSync(join(tmpdir(), 'mado-agent-'));
   const args = [
@@ -39,6 +41,7 @@ export async function registerAgent(options: {
     stateDir,
     ...Object.entries(options.tags ?? {}).flatMap(([key, value]) => ['--tag', `${key}=${value}`]),
     ...(options.name === undefined ? [] : ['--name', options.name]),
+    ...(options.serverFingerprint === undefined ? [] : ['--server-fingerprint', options.serverFingerprint]),
   ];
   const { stdout } = await run(process.execPath, args, { env: { PATH: process.env.PATH ?? '' } });
   const nodeId = /mi-[0-9a-f]{17}/.exec(stdout)?.[0];

@@ -1,10 +1,12 @@
 /**
  * Starts the real `mado server` process (the built CLI) on an ephemeral port (or a fixed one, for
  * restarts that agents must find again) with its own data directory, and gives tests its URL,
- * admin credentials and an @aws-sdk/client-ssm client.
+ * admin credentials and an @aws-sdk/client-ssm client. With `tls: true` the server serves HTTPS
+ * with its self-signed certificate: `fingerprint` and `caPem` describe it and `client()` trusts it.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent as HttpsAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,10 +28,17 @@ export const ADMIN: Credentials = {
 export interface ServerProcess {
   readonly url: string;
   readonly dataDir: string;
+  /** The banner's `Fingerprint:` (`SHA256:…`); undefined over plain HTTP. */
+  readonly fingerprint: string | undefined;
+  /** The self-signed certificate (PEM) in the data directory at start; undefined over plain HTTP. */
+  readonly caPem: string | undefined;
   readonly process: ChildProcessWithoutNullStreams;
   /** Everything the process printed so far. */
   output(): string;
-  /** An SDK client signed with `credentials` (default: the admin key). */
+  /**
+   * An SDK client signed with `credentials` (default: the admin key); over HTTPS it trusts the
+   * data directory's certificate as it is when called (a rotated one included).
+   */
   client(credentials?: Credentials): SSMClient;
   /** SIGTERM and wait for exit; returns the exit code. */
   stop(): Promise<number | null>;
@@ -49,6 +58,13 @@ export interface StartOptions {
   readonly port?: number;
   /** Set the admin key through the environment (default true). */
   readonly adminFromEnv?: boolean;
+  /** Pass `--tls`: HTTPS with the self-signed certificate of the data directory. */
+  readonly tls?: boolean;
+}
+
+/** Where `mado server` keeps its self-signed certificate in a data directory. */
+export function selfSignedCertPath(dataDir: string): string {
+  return join(dataDir, 'tls', 'cert.pem');
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (for `StartOptions.port`). */
@@ -79,7 +95,16 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   };
   const child = spawn(
     process.execPath,
-    [MADO_BIN, 'server', '--port', String(options.port ?? 0), '--data-dir', dataDir, ...(options.args ?? [])],
+    [
+      MADO_BIN,
+      'server',
+      '--port',
+      String(options.port ?? 0),
+      '--data-dir',
+      dataDir,
+      ...(options.tls === true ? ['--tls'] : []),
+      ...(options.args ?? []),
+    ],
     { env, stdio: 'pipe' },
   );
   let output = '';
@@ -88,8 +113,8 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const match = /API: +(http:\/\/\S+)/.exec(output);
-      if (match) {
+      const match = /API: +(https?:\/\/\S+)/.exec(output);
+      if (match && (!match[1]!.startsWith('https:') || /Fingerprint: +SHA256:\S+/.test(output))) {
         clearTimeout(timer);
         resolveUrl(match[1]!);
       }
@@ -112,12 +137,26 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     }
     return exited;
   };
+  const fingerprint = /Fingerprint: +(SHA256:\S+)/.exec(output)?.[1];
+  const certPath = selfSignedCertPath(dataDir);
+  const caPem = url.startsWith('https:') && existsSync(certPath) ? readFileSync(certPath, 'utf8') : undefined;
   return {
     url,
     dataDir,
+    fingerprint,
+    caPem,
     process: child,
     output: () => output,
-    client: (credentials = ADMIN) => new SSMClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 }),
+    client: (credentials = ADMIN) =>
+      new SSMClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+        ...(caPem === undefined
+          ? {}
+          : { requestHandler: { httpsAgent: new HttpsAgent({ ca: readFileSync(certPath, 'utf8') }) } }),
+      }),
     stop,
     dispose: async () => {
       await stop();

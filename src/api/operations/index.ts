@@ -29,6 +29,7 @@ import { describeMaintenanceWindowsForTarget } from './describe-maintenance-wind
 import { getCommandInvocation } from './get-command-invocation.js';
 import { getCommandInvocationOutput } from './get-command-invocation-output.js';
 import { getDocument } from './get-document.js';
+import { getServerInfo } from './get-server-info.js';
 import { getMaintenanceWindow } from './get-maintenance-window.js';
 import { getMaintenanceWindowExecution } from './get-maintenance-window-execution.js';
 import { getMaintenanceWindowExecutionTask } from './get-maintenance-window-execution-task.js';
@@ -122,4 +123,5 @@ export const MADO_OPERATIONS: readonly Operation<never>[] = [
   publishAgentRelease,
   listAgentReleases,
   getCommandInvocationOutput,
+  getServerInfo,
 ] as unknown as readonly Operation<never>[];

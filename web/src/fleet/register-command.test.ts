@@ -63,3 +63,16 @@ describe('tag list', () => {
     expect(parsed.errors).toHaveLength(2);
   });
 });
+
+describe('register command of a TLS server', () => {
+  it('pins the fingerprint the server reports', () => {
+    const fingerprint = `SHA256:${'AB:'.repeat(31)}AB`;
+    const commands = buildRegisterCommands({
+      serverUrl: 'https://10.0.0.5:8080',
+      activationId: 'a',
+      activationCode: 'c',
+      serverFingerprint: fingerprint,
+    });
+    expect(commands.register).toContain(`--activation-code c --server-fingerprint ${fingerprint} --state-dir`);
+  });
+});

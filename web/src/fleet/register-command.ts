@@ -16,6 +16,8 @@ export interface RegisterCommandInput {
   /** Extra tags for the node (the activation's own tags apply anyway). */
   readonly tags?: readonly Tag[];
   readonly stateDir?: string;
+  /** The server certificate's `SHA256:…` fingerprint (Mado.GetServerInfo), pinned by the node. */
+  readonly serverFingerprint?: string;
 }
 
 export interface RegisterCommands {
@@ -40,6 +42,7 @@ export function buildRegisterCommands(input: RegisterCommandInput): RegisterComm
     `--server ${shellQuote(input.serverUrl.replace(/\/+$/, ''))}`,
     `--activation-id ${shellQuote(input.activationId)}`,
     `--activation-code ${shellQuote(input.activationCode)}`,
+    ...(input.serverFingerprint === undefined ? [] : [`--server-fingerprint ${shellQuote(input.serverFingerprint)}`]),
     ...(input.tags ?? []).map((tag) => `--tag ${shellQuote(`${tag.Key}=${tag.Value}`)}`),
     `--state-dir ${stateDir}`,
   ];

@@ -21,7 +21,7 @@ import KeyValuePairs from '@cloudscape-design/components/key-value-pairs';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
-import { useApi } from '../api/api-context.js';
+import { useApi, useApiQuery } from '../api/api-context.js';
 import { errorMessage } from '../api/ssm-client.js';
 import type { Tag } from '../api/types.js';
 import { useNotify } from '../components/notifications.js';
@@ -49,8 +49,10 @@ function endOfDay(day: string): number {
 function RegisterCommands({ created }: { created: Created }) {
   const [tagText, setTagText] = useState('');
   const parsed = parseTagList(tagText);
+  const info = useApiQuery((client) => client.call<{ Fingerprint?: string }>('Mado.GetServerInfo'), []);
   const commands = buildRegisterCommands({
     serverUrl: serverUrlOf(window.location),
+    ...(info.data?.Fingerprint === undefined ? {} : { serverFingerprint: info.data.Fingerprint }),
     activationId: created.ActivationId,
     activationCode: created.ActivationCode,
     tags: parsed.tags,
