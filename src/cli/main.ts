@@ -96,6 +96,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       'allowed SigV4 clock skew (env MADO_MAX_CLOCK_SKEW_SECONDS; default 300)',
     )
     .option('--insecure-disable-auth', 'accept unsigned requests (development only; prints a warning)')
+    .option(
+      '--allow-any-region',
+      'accept signatures scoped to any region, not only MADO_REGION (env MADO_ALLOW_ANY_REGION=true)',
+    )
     .action(async (flags: ServerFlags) => runServer(flags));
 
   const keys = program

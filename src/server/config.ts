@@ -45,6 +45,9 @@ export interface ServerConfig {
   readonly historyRetentionMs: number;
   /** Window executions IN_PROGRESS at once; more wait as PENDING (spec §6.10). */
   readonly maxConcurrentExecutions: number;
+  // SigV4 credential scope: a signature must name `defaultRegion` unless any region is allowed.
+  /** Accept a credential scope naming any region (--allow-any-region / MADO_ALLOW_ANY_REGION). */
+  readonly allowAnyRegion: boolean;
 }
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
@@ -56,6 +59,7 @@ export interface ServerFlags {
   readonly basePath?: string;
   readonly insecureDisableAuth?: boolean;
   readonly maxClockSkewSeconds?: string;
+  readonly allowAnyRegion?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +118,16 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     1,
     86_400,
   );
+  // SigV4 credential scope region.
+  const defaultRegion = env.MADO_REGION ?? DEFAULTS.defaultRegion;
+  if (!/^[a-z0-9-]+$/.test(defaultRegion)) {
+    throw new ConfigError(`MADO_REGION must be a region name such as us-east-1; got "${defaultRegion}".`);
+  }
+  const allowAnyRegionEnv = env.MADO_ALLOW_ANY_REGION ?? 'false';
+  if (allowAnyRegionEnv !== 'true' && allowAnyRegionEnv !== 'false') {
+    throw new ConfigError(`MADO_ALLOW_ANY_REGION must be true or false; got "${allowAnyRegionEnv}".`);
+  }
+  const allowAnyRegion = (flags.allowAnyRegion ?? false) || allowAnyRegionEnv === 'true';
   const quota = (name: string, fallback: number) =>
     env[name] === undefined ? fallback : integer(env[name]!, name, 1, 10_000_000);
   return Object.freeze({
@@ -133,7 +147,7 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       versionsPerDocument: quota('MADO_QUOTA_VERSIONS_PER_DOCUMENT', DEFAULT_QUOTAS.versionsPerDocument),
     }),
     accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
-    defaultRegion: env.MADO_REGION ?? DEFAULTS.defaultRegion,
+    defaultRegion,
     maxBodyBytes: 1024 * 1024,
     maxUploadBodyBytes: Math.ceil((32 * 1024 * 1024) / 3) * 4 + 64 * 1024,
     agentBundlePath:
@@ -155,5 +169,6 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       1,
       1000,
     ),
+    allowAnyRegion,
   });
 }
