@@ -61,9 +61,10 @@ function parseBody(body: Buffer): unknown {
   return parsed;
 }
 
+/** A header as the signature covers it: repeated copies joined with `,` (never just the first). */
 function header(request: IncomingSignedRequest, name: string): string | undefined {
   const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 export class ApiHandler {

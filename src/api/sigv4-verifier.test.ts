@@ -21,8 +21,9 @@ function fixedClock(at: Date): Clock {
   return { now: () => new Date(at.getTime()), sleep: () => Promise.resolve() };
 }
 
+/** `region`: the server's region; by default any region is accepted (MADO_ALLOW_ANY_REGION). */
 function aVerifier(
-  options: { now?: Date; secrets?: Map<string, string>; maxClockSkewMs?: number } = {},
+  options: { now?: Date; secrets?: Map<string, string>; maxClockSkewMs?: number; region?: string } = {},
 ): SigV4Verifier {
   const secrets = options.secrets ?? new Map([[ACCESS_KEY_ID, SECRET]]);
   return new SigV4Verifier({
@@ -30,6 +31,7 @@ function aVerifier(
     clock: fixedClock(options.now ?? SIGNED_AT),
     maxClockSkewMs: options.maxClockSkewMs ?? FIVE_MINUTES_MS,
     service: 'ssm',
+    region: options.region,
   });
 }
 
@@ -47,6 +49,9 @@ interface SigningOptions {
   /** The v3 SDK adds and signs x-amz-content-sha256; botocore does not. */
   applyChecksum?: boolean;
   signableHeaders?: Set<string>;
+  unsignableHeaders?: Set<string>;
+  /** Headers the request is built without (default: the SDK's content-type and x-amz-target). */
+  omitHeaders?: readonly string[];
 }
 
 /** Signs a request with SignatureV4 the way @aws-sdk/client-ssm does, and returns it as the server receives it. */
@@ -71,23 +76,31 @@ async function aSignedRequest(options: SigningOptions = {}): Promise<IncomingSig
       port: 8080,
       path: options.path ?? '/',
       query: options.query ?? {},
-      headers: {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'AmazonSSM.DescribeMaintenanceWindows',
-        'content-length': String(Buffer.byteLength(body)),
-        host: 'localhost:8080',
-        'user-agent': 'aws-sdk-js/3 test',
-        ...options.extraHeaders,
-      },
+      headers: withoutHeaders(
+        {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AmazonSSM.DescribeMaintenanceWindows',
+          'content-length': String(Buffer.byteLength(body)),
+          host: 'localhost:8080',
+          'user-agent': 'aws-sdk-js/3 test',
+          ...options.extraHeaders,
+        },
+        options.omitHeaders ?? [],
+      ),
       body,
     }),
     {
       signingDate: options.signedAt ?? SIGNED_AT,
       ...(options.signableHeaders === undefined ? {} : { signableHeaders: options.signableHeaders }),
+      ...(options.unsignableHeaders === undefined ? {} : { unsignableHeaders: options.unsignableHeaders }),
     },
   );
   const query = new URLSearchParams(signed.query as Record<string, string>).toString().replace(/\+/g, '%20');
   return received({ method: signed.method, path: signed.path, query, headers: signed.headers, body });
+}
+
+function withoutHeaders(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.includes(name)));
 }
 
 /** What the HTTP server hands the verifier: lower-case header names, raw body bytes. */
@@ -113,7 +126,7 @@ function received(request: {
   return { method: request.method, path: request.path, query: request.query ?? '', headers, body };
 }
 
-function withHeaders(request: IncomingSignedRequest, headers: IncomingHttpHeaders): IncomingSignedRequest {
+function withHeaders(request: IncomingSignedRequest, headers: IncomingSignedRequest['headers']): IncomingSignedRequest {
   return { ...request, headers: { ...request.headers, ...headers } };
 }
 
@@ -464,10 +477,91 @@ describe('SigV4Verifier', () => {
       );
     });
 
+    it("returns InvalidSignatureException for a credential scoped to a region other than the server's", async () => {
+      const request = await aSignedRequest({ region: 'eu-west-1' });
+
+      expectFailure(
+        await aVerifier({ region: 'us-east-1' }).verify(request),
+        'InvalidSignatureException',
+        "Credential should be scoped to a valid region, not 'eu-west-1'.",
+      );
+    });
+
+    it("accepts a credential scoped to the server's region", async () => {
+      const request = await aSignedRequest({ region: 'eu-west-1' });
+
+      expect(await aVerifier({ region: 'eu-west-1' }).verify(request)).toMatchObject({ ok: true, region: 'eu-west-1' });
+    });
+
     it('reports the region and service of the credential scope', async () => {
       const request = await aSignedRequest({ region: 'ap-southeast-2' });
 
       expect(await aVerifier().verify(request)).toMatchObject({ ok: true, region: 'ap-southeast-2', service: 'ssm' });
+    });
+  });
+
+  describe('headers that decide what the request does', () => {
+    it.each([
+      ['x-amz-target', 'X-Amz-Target'],
+      ['content-type', 'Content-Type'],
+    ])('returns IncompleteSignatureException when %s is sent but not signed', async (name, spelling) => {
+      const request = await aSignedRequest({ unsignableHeaders: new Set([name]) });
+      expect(authorizationOf(request)).not.toContain(name);
+
+      expectFailure(
+        await aVerifier().verify(request),
+        'IncompleteSignatureException',
+        `'${spelling}' must be a 'SignedHeader' in the AWS Authorization.`,
+      );
+    });
+
+    it('refuses an unsigned x-amz-target even when the signature over the other headers is valid', async () => {
+      const request = await aSignedRequest({ omitHeaders: ['x-amz-target'] });
+      expect(await aVerifier().verify(request)).toMatchObject({ ok: true });
+
+      const retargeted = withHeaders(request, { 'x-amz-target': 'AmazonSSM.DeleteMaintenanceWindow' });
+
+      expectFailure(
+        await aVerifier().verify(retargeted),
+        'IncompleteSignatureException',
+        "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+      );
+    });
+
+    it('accepts a request that carries neither x-amz-target nor content-type', async () => {
+      const request = await aSignedRequest({ omitHeaders: ['x-amz-target', 'content-type'] });
+
+      expect(await aVerifier().verify(request)).toMatchObject({ ok: true });
+    });
+
+    it('returns IncompleteSignatureException for two Authorization headers, even two copies of a valid one', async () => {
+      const request = await aSignedRequest();
+      const authorization = authorizationOf(request);
+
+      expectFailure(
+        await aVerifier().verify(withHeaders(request, { authorization: [authorization, authorization] })),
+        'IncompleteSignatureException',
+        `The request has 2 'Authorization' headers; exactly one is allowed. Authorization=${authorization},${authorization}`,
+      );
+    });
+
+    it('accepts one Authorization header given as a one-element list (Node headersDistinct)', async () => {
+      const request = await aSignedRequest();
+
+      expect(
+        await aVerifier().verify(withHeaders(request, { authorization: [authorizationOf(request)] })),
+      ).toMatchObject({ ok: true });
+    });
+
+    it('reads a repeated X-Amz-Date as the joined value that was signed, not its first copy', async () => {
+      const request = await aSignedRequest();
+      const amzDate = String(request.headers['x-amz-date']);
+
+      expectFailure(
+        await aVerifier().verify(withHeaders(request, { 'x-amz-date': [amzDate, '20990101T000000Z'] })),
+        'IncompleteSignatureException',
+        /^Date must be in ISO-8601 'basic format'/,
+      );
     });
   });
 

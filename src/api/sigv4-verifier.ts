@@ -4,10 +4,12 @@
  *
  * Checks, in this order; the first failure is the result:
  *  1. an `Authorization` header exists                    → MissingAuthenticationTokenException
- *  2. it parses: algorithm, Credential (5-part scope), SignedHeaders (with `host` and
- *     `x-amz-date`), Signature; `X-Amz-Date` is present and well-formed
+ *  2. there is exactly one; it parses: algorithm, Credential (5-part scope), SignedHeaders
+ *     (with `host` and `x-amz-date`, and with `x-amz-target` and `content-type` whenever the
+ *     request carries them), Signature; `X-Amz-Date` is present and well-formed
  *                                                          → IncompleteSignatureException
- *  3. the scope date equals the `X-Amz-Date` day and the scope service is ours
+ *  3. the scope date equals the `X-Amz-Date` day, the scope service is ours and the scope
+ *     region is the server's (unless any region is allowed)
  *                                                          → InvalidSignatureException
  *  4. no `X-Amz-Security-Token` (we issue no temporary credentials), and the access key is known
  *                                                          → UnrecognizedClientException
@@ -28,6 +30,11 @@
  * Choices: `x-amz-date` must be signed and a signed `date` header is refused (none of the SSM
  * clients signs one); a signed `x-amz-content-sha256` must equal the hash of the received body;
  * derived signing keys are cached per (secret, date, region, service).
+ *
+ * Invariant: every header that decides what the request does is covered by the signature: the
+ * operation (`x-amz-target`), how the body is read (`content-type`) and the body itself (payload
+ * hash). A repeated header is checked as the `,`-joined value that was signed, never as its
+ * first copy; a repeated `Authorization` is refused outright.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
@@ -67,6 +74,11 @@ export interface SigV4VerifierOptions {
   maxClockSkewMs: number;
   /** Signing service name that must appear in the credential scope ('ssm'). */
   service: string;
+  /**
+   * The only region a credential scope may name (the server's, MADO_REGION); undefined accepts
+   * any well-formed region (MADO_ALLOW_ANY_REGION).
+   */
+  region: string | undefined;
 }
 
 type VerificationFailure = Extract<VerificationResult, { ok: false }>;
@@ -97,6 +109,15 @@ const AUTHORIZATION_PARAM_SEPARATOR = /[\s,]+/;
 /** Distinct SignedHeaders strings remembered; real clients send a handful. */
 const SIGNED_HEADER_CACHE_LIMIT = 64;
 
+/**
+ * Headers that must be signed whenever the request carries them, with their names as AWS spells
+ * them in its "must be a 'SignedHeader'" messages.
+ */
+const HEADERS_SIGNED_WHEN_PRESENT = [
+  ['x-amz-target', 'X-Amz-Target'],
+  ['content-type', 'Content-Type'],
+] as const;
+
 const MISSING_TOKEN = 'Missing Authentication Token';
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const SIGNATURE_MISMATCH =
@@ -117,17 +138,29 @@ export class SigV4Verifier {
   }
 
   async verify(request: IncomingSignedRequest): Promise<VerificationResult> {
-    const authorization = firstValue(request.headers['authorization']);
+    const authorizations = request.headers['authorization'];
+    const authorization = joinedValue(authorizations);
     if (authorization === undefined || authorization === '') {
       return failure('MissingAuthenticationTokenException', MISSING_TOKEN);
+    }
+    if (Array.isArray(authorizations) && authorizations.length > 1) {
+      // [LOCAL] AWS joins the copies with ',' and fails to parse the result; we say why.
+      return incomplete(
+        `The request has ${authorizations.length} 'Authorization' headers; exactly one is allowed. Authorization=${authorization}`,
+      );
     }
 
     const parsed = this.parseAuthorization(authorization);
     if ('ok' in parsed) {
       return parsed;
     }
+    for (const [name, spelling] of HEADERS_SIGNED_WHEN_PRESENT) {
+      if (request.headers[name] !== undefined && !parsed.signedHeaders.set.has(name)) {
+        return incomplete(`'${spelling}' must be a 'SignedHeader' in the AWS Authorization.`);
+      }
+    }
 
-    const amzDate = firstValue(request.headers['x-amz-date']);
+    const amzDate = joinedValue(request.headers['x-amz-date']);
     if (amzDate === undefined) {
       return incomplete(
         `Authorization header requires existence of a 'X-Amz-Date' header. Authorization=${authorization}`,
@@ -148,6 +181,9 @@ export class SigV4Verifier {
     }
     if (parsed.service !== this.options.service) {
       return invalid(`Credential should be scoped to correct service: '${this.options.service}'.`);
+    }
+    if (this.options.region !== undefined && parsed.region !== this.options.region) {
+      return invalid(`Credential should be scoped to a valid region, not '${parsed.region}'.`);
     }
 
     if (request.headers['x-amz-security-token'] !== undefined) {
@@ -350,8 +386,9 @@ function invalid(message: string): VerificationFailure {
   return failure('InvalidSignatureException', message);
 }
 
-function firstValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+/** A header's value as signed: repeated copies joined with `,`. */
+function joinedValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
 }
 
 /**

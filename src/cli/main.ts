@@ -123,6 +123,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       '--insecure-http',
       'serve plain HTTP on a non-loopback address (prints a warning; env MADO_INSECURE_HTTP=true)',
     )
+    .option(
+      '--allow-any-region',
+      'accept signatures scoped to any region, not only MADO_REGION (env MADO_ALLOW_ANY_REGION=true)',
+    )
     .action(async (flags: ServerFlags) => runServer(flags));
 
   const keys = program

@@ -51,6 +51,9 @@ export interface ServerConfig {
   readonly sqliteSynchronous: SqliteSynchronous;
   // TLS (issue #10): how the API, console and agent gateway are served.
   readonly tls: ServerTlsConfig;
+  // SigV4 credential scope: a signature must name `defaultRegion` unless any region is allowed.
+  /** Accept a credential scope naming any region (--allow-any-region / MADO_ALLOW_ANY_REGION). */
+  readonly allowAnyRegion: boolean;
 }
 
 /**
@@ -78,6 +81,7 @@ export interface ServerFlags {
   readonly tlsSan?: readonly string[];
   readonly tlsNextCert?: string;
   readonly insecureHttp?: boolean;
+  readonly allowAnyRegion?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -174,6 +178,16 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     1,
     86_400,
   );
+  // SigV4 credential scope region.
+  const defaultRegion = env.MADO_REGION ?? DEFAULTS.defaultRegion;
+  if (!/^[a-z0-9-]+$/.test(defaultRegion)) {
+    throw new ConfigError(`MADO_REGION must be a region name such as us-east-1; got "${defaultRegion}".`);
+  }
+  const allowAnyRegionEnv = env.MADO_ALLOW_ANY_REGION ?? 'false';
+  if (allowAnyRegionEnv !== 'true' && allowAnyRegionEnv !== 'false') {
+    throw new ConfigError(`MADO_ALLOW_ANY_REGION must be true or false; got "${allowAnyRegionEnv}".`);
+  }
+  const allowAnyRegion = (flags.allowAnyRegion ?? false) || allowAnyRegionEnv === 'true';
   const quota = (name: string, fallback: number) =>
     env[name] === undefined ? fallback : integer(env[name]!, name, 1, 10_000_000);
   const host = flags.host ?? env.MADO_HOST ?? DEFAULTS.host;
@@ -194,7 +208,7 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       versionsPerDocument: quota('MADO_QUOTA_VERSIONS_PER_DOCUMENT', DEFAULT_QUOTAS.versionsPerDocument),
     }),
     accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
-    defaultRegion: env.MADO_REGION ?? DEFAULTS.defaultRegion,
+    defaultRegion,
     maxBodyBytes: 1024 * 1024,
     maxUploadBodyBytes: Math.ceil((32 * 1024 * 1024) / 3) * 4 + 64 * 1024,
     agentBundlePath:
@@ -218,5 +232,6 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     ),
     sqliteSynchronous: sqliteSynchronous(env.MADO_SQLITE_SYNCHRONOUS),
     tls: loadTlsConfig(flags, env, host),
+    allowAnyRegion,
   });
 }

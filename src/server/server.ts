@@ -285,6 +285,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
           clock,
           maxClockSkewMs: config.maxClockSkewMs,
           service: 'ssm',
+          region: config.allowAnyRegion ? undefined : config.defaultRegion,
         })
       : undefined,
     store,
