@@ -20,10 +20,18 @@ import { parseRequest } from './wire/validate.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
+/** One API request as the HTTP server received it. */
+export interface ApiRequest extends IncomingSignedRequest {
+  /** The client's IP address (IPv4 without the `::ffff:` prefix). */
+  readonly remoteAddress: string;
+}
+
 export interface ApiResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** What became of the signature: absent when none was checked (authentication disabled). */
+  readonly authentication?: 'verified' | 'failed';
 }
 
 export interface ApiHandlerOptions {
@@ -61,31 +69,57 @@ function parseBody(body: Buffer): unknown {
   return parsed;
 }
 
+/** The access key id an Authorization header's Credential names (unverified). */
+const CREDENTIAL_KEY_PATTERN = /Credential=([A-Za-z0-9]+)\//;
+
 /** A header as the signature covers it: repeated copies joined with `,` (never just the first). */
-function header(request: IncomingSignedRequest, name: string): string | undefined {
-  const value = request.headers[name];
+function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
+  const value = headers[name];
   return Array.isArray(value) ? value.join(',') : value;
 }
 
 export class ApiHandler {
   constructor(private readonly options: ApiHandlerOptions) {}
 
+  /**
+   * Whether the headers claim a caller that may call the operation X-Amz-Target names: one
+   * Authorization header whose Credential is a known access key with a role that allows it.
+   * Only a claim (the signature covers the body, which has not been read): the HTTP server
+   * uses it to decide whether an upload operation's larger body limit applies.
+   */
+  claimsPermittedCaller(headers: IncomingSignedRequest['headers']): boolean {
+    const operation = OPERATIONS.get(header(headers, 'x-amz-target') ?? '');
+    if (operation === undefined) {
+      return false;
+    }
+    if (this.options.verifier === undefined) {
+      return true;
+    }
+    const authorization = headers['authorization'];
+    const values = Array.isArray(authorization) ? authorization : authorization === undefined ? [] : [authorization];
+    const accessKeyId = values.length === 1 ? CREDENTIAL_KEY_PATTERN.exec(values[0]!)?.[1] : undefined;
+    const key = accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId);
+    return key !== undefined && roleAllows(key.role, operation.access);
+  }
+
   /** Answers one API request. Never throws. */
-  async handle(request: IncomingSignedRequest): Promise<ApiResponse> {
+  async handle(request: ApiRequest): Promise<ApiResponse> {
     const requestId = newUuid();
     let caller: AccessKey | undefined;
     let operation: Operation<never> | undefined;
+    let authentication: ApiResponse['authentication'];
     try {
       let region = this.options.defaultRegion;
       if (this.options.verifier !== undefined) {
         const verdict = await this.options.verifier.verify(request);
+        authentication = verdict.ok ? 'verified' : 'failed';
         if (!verdict.ok) {
           throw new WireError(verdict.code, verdict.message);
         }
         caller = this.options.keyRing.get(verdict.accessKeyId);
         region = verdict.region;
       }
-      const target = header(request, 'x-amz-target');
+      const target = header(request.headers, 'x-amz-target');
       if (target === undefined || target === '') {
         throw new WireError('UnknownOperationException', 'Missing X-Amz-Target');
       }
@@ -115,6 +149,7 @@ export class ApiHandler {
         status: 200,
         headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
         body: JSON.stringify(output),
+        authentication,
       };
     } catch (error) {
       const wire = toWireError(error);
@@ -131,6 +166,7 @@ export class ApiHandler {
           'x-amzn-errortype': wire.type,
         },
         body: JSON.stringify(errorBody(wire.type, wire.message)),
+        authentication,
       };
     }
   }

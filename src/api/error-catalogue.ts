@@ -13,7 +13,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'ValidationException',
     httpStatus: 400,
     raisedFor:
-      'A member breaks a model constraint (required, length, pattern, range, enum, list size) or a rule across members (Cutoff < Duration, schedule grammar, target keys, …). The message names every member at fault.',
+      'A member breaks a model constraint (required, length, pattern, range, enum, list size) or a rule across members (Cutoff < Duration, schedule grammar, target keys, …). The message names every member at fault. Also request headers over 16 KiB, and (HTTP 413) a body over the size limit (1 MiB; an upload operation gets its larger limit only from a known key whose role may call it).',
   },
   {
     type: 'SerializationException',
@@ -46,6 +46,18 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'UnrecognizedClientException',
     httpStatus: 400,
     raisedFor: 'The access key is unknown or deleted, or a session token was sent.',
+  },
+  {
+    type: 'ThrottlingException',
+    httpStatus: 400,
+    raisedFor:
+      'Too many failed signatures from one IP address (`MADO_MAX_AUTH_FAILURES_PER_MINUTE`, 20 by default): its requests are refused without being verified until the minute that began with the first failure is over.',
+  },
+  {
+    type: 'RequestTimeoutException',
+    httpStatus: 408,
+    raisedFor:
+      'The request headers did not arrive within `MADO_HEADERS_TIMEOUT_SECONDS`, the whole request within `MADO_REQUEST_TIMEOUT_SECONDS`, or the body arrived slower than `MADO_MIN_BODY_BYTES_PER_SECOND` over a period of `MADO_BODY_TIMEOUT_SECONDS`. The connection is closed.',
   },
   {
     type: 'AccessDeniedException',

@@ -54,6 +54,64 @@ export interface ServerConfig {
   // SigV4 credential scope: a signature must name `defaultRegion` unless any region is allowed.
   /** Accept a credential scope naming any region (--allow-any-region / MADO_ALLOW_ANY_REGION). */
   readonly allowAnyRegion: boolean;
+  /** HTTP limits that apply before a request is authenticated (timeouts, per-IP limits). */
+  readonly httpLimits: HttpLimits;
+}
+
+/** HTTP limits before authentication: timeouts and per-IP limits (see connection-guard.ts). */
+export interface HttpLimits {
+  /** MADO_HEADERS_TIMEOUT_SECONDS: a request's headers must arrive within this (Node `headersTimeout`). */
+  readonly headersTimeoutMs: number;
+  /** MADO_REQUEST_TIMEOUT_SECONDS: a whole request must arrive within this (Node `requestTimeout`). */
+  readonly requestTimeoutMs: number;
+  /** MADO_BODY_TIMEOUT_SECONDS: a body still arriving must bring `minBodyBytesPerSecond` per such period. */
+  readonly bodyTimeoutMs: number;
+  /** MADO_MIN_BODY_BYTES_PER_SECOND. */
+  readonly minBodyBytesPerSecond: number;
+  /** MADO_IDLE_TIMEOUT_SECONDS: a connection with no traffic for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** Request headers larger than this are refused (Node `maxHeaderSize`). */
+  readonly maxHeaderBytes: number;
+  /** MADO_MAX_UNAUTHENTICATED_CONNECTIONS_PER_IP: open connections per IP without a verified request. */
+  readonly maxUnauthenticatedConnectionsPerIp: number;
+  /** MADO_MAX_AUTH_FAILURES_PER_MINUTE: failed signatures per IP before ThrottlingException. */
+  readonly maxAuthFailuresPerMinute: number;
+}
+
+/** The HTTP limits from the environment (issue #10: limits before authentication). */
+function loadHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
+  const seconds = (name: string, fallback: number, max: number) =>
+    integer(env[name] ?? String(fallback), name, 1, max) * 1000;
+  const headersTimeoutMs = seconds('MADO_HEADERS_TIMEOUT_SECONDS', 10, 3600);
+  const requestTimeoutMs = seconds('MADO_REQUEST_TIMEOUT_SECONDS', 300, 86_400);
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('MADO_HEADERS_TIMEOUT_SECONDS must not exceed MADO_REQUEST_TIMEOUT_SECONDS.');
+  }
+  return Object.freeze({
+    headersTimeoutMs,
+    requestTimeoutMs,
+    bodyTimeoutMs: seconds('MADO_BODY_TIMEOUT_SECONDS', 30, 3600),
+    minBodyBytesPerSecond: integer(
+      env.MADO_MIN_BODY_BYTES_PER_SECOND ?? '1024',
+      'MADO_MIN_BODY_BYTES_PER_SECOND',
+      1,
+      1024 * 1024 * 1024,
+    ),
+    idleTimeoutMs: seconds('MADO_IDLE_TIMEOUT_SECONDS', 120, 86_400),
+    maxHeaderBytes: 16 * 1024,
+    maxUnauthenticatedConnectionsPerIp: integer(
+      env.MADO_MAX_UNAUTHENTICATED_CONNECTIONS_PER_IP ?? '64',
+      'MADO_MAX_UNAUTHENTICATED_CONNECTIONS_PER_IP',
+      1,
+      1_000_000,
+    ),
+    maxAuthFailuresPerMinute: integer(
+      env.MADO_MAX_AUTH_FAILURES_PER_MINUTE ?? '20',
+      'MADO_MAX_AUTH_FAILURES_PER_MINUTE',
+      1,
+      1_000_000,
+    ),
+  });
 }
 
 /**
@@ -233,5 +291,6 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     sqliteSynchronous: sqliteSynchronous(env.MADO_SQLITE_SYNCHRONOUS),
     tls: loadTlsConfig(flags, env, host),
     allowAnyRegion,
+    httpLimits: loadHttpLimits(env),
   });
 }

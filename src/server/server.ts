@@ -4,11 +4,12 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiHandler } from '../api/api-handler.js';
+import { ApiHandler, JSON_CONTENT_TYPE } from '../api/api-handler.js';
+import { errorBody } from '../api/errors.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
 import type { Services } from '../api/operation.js';
@@ -47,6 +48,13 @@ import { registerAgentRoutes } from './agent-routes.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 import { TlsIdentity } from './tls-identity.js';
+import {
+  clientErrorHandler,
+  closingErrorHeaders,
+  HttpGuard,
+  nodeServerOptions,
+  THROTTLED_MESSAGE,
+} from './http-limits.js';
 
 export interface RunningServer {
   /** Base URL of the API, e.g. http://127.0.0.1:8080 */
@@ -145,34 +153,48 @@ const UPLOAD_OPERATIONS: readonly string[] = ['Mado.PublishAgentRelease', 'Mado.
 
 /**
  * Routes requests for the upload operations by their X-Amz-Target header, so that only those
- * get the larger body limit (every operation shares one path).
+ * get the larger body limit (every operation shares one path), and only when their headers
+ * claim a caller allowed to upload (`ApiHandler.claimsPermittedCaller`): any other request
+ * claiming an upload operation is routed with the small limit, decided before its body is read.
  */
 type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
 type RouteStore = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
 
-const amzTargetConstraint: ConstraintStrategy = {
-  name: 'amzTarget',
-  storage() {
-    const handlers = new Map<unknown, RouteStore>();
-    return {
-      get: (target) => handlers.get(target) ?? null,
-      set: (target, store) => {
-        handlers.set(target, store);
-      },
-    };
-  },
-  deriveConstraint: (request) => {
-    const target = request.headers['x-amz-target'];
-    return typeof target === 'string' ? target : '';
-  },
-  mustMatchWhenDerived: false,
-};
+function amzTargetConstraint(api: ApiHandler): ConstraintStrategy {
+  return {
+    name: 'amzTarget',
+    storage() {
+      const handlers = new Map<unknown, RouteStore>();
+      return {
+        get: (target) => handlers.get(target) ?? null,
+        set: (target, store) => {
+          handlers.set(target, store);
+        },
+      };
+    },
+    deriveConstraint: (request: IncomingMessage) => {
+      const target = request.headers['x-amz-target'];
+      if (typeof target !== 'string' || !UPLOAD_OPERATIONS.includes(target)) {
+        return '';
+      }
+      return api.claimsPermittedCaller(request.headersDistinct as Record<string, string[]>) ? target : '';
+    },
+    mustMatchWhenDerived: false,
+  };
+}
 
-function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerConfig): void {
+function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerConfig, http: HttpGuard): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, (_request, body, done) => {
     done(null, body);
   });
+  // A throttled address is answered before its body is read and without verifying anything.
+  const refuseThrottled = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (http.isThrottled(request.raw)) {
+      const body = JSON.stringify(errorBody('ThrottlingException', THROTTLED_MESSAGE));
+      return reply.code(400).headers(closingErrorHeaders('ThrottlingException')).send(Buffer.from(body));
+    }
+  };
   const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.raw;
     const queryAt = raw.url?.indexOf('?') ?? -1;
@@ -183,7 +205,9 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
       // Distinct values: SigV4 joins repeated headers with ',' where Node's merged view uses ', '.
       headers: raw.headersDistinct as Record<string, string[]>,
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      remoteAddress: http.remoteAddress(raw),
     });
+    http.authenticationOutcome(raw, response.authentication);
     // A Buffer, so that Fastify sends the content type exactly as given (no charset suffix).
     return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
   };
@@ -192,11 +216,15 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
     paths.add(config.basePath);
     paths.add(`${config.basePath}/`);
   }
-  app.addConstraintStrategy(amzTargetConstraint);
+  app.addConstraintStrategy(amzTargetConstraint(api));
   for (const path of paths) {
-    app.post(path, answer);
+    app.post(path, { onRequest: refuseThrottled }, answer);
     for (const target of UPLOAD_OPERATIONS) {
-      app.post(path, { bodyLimit: config.maxUploadBodyBytes, constraints: { amzTarget: target } }, answer);
+      app.post(
+        path,
+        { bodyLimit: config.maxUploadBodyBytes, constraints: { amzTarget: target }, onRequest: refuseThrottled },
+        answer,
+      );
     }
   }
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -295,21 +323,38 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     defaultRegion: config.defaultRegion,
   });
   let httpsServer: HttpsServer | undefined;
+  // HTTP limits before authentication: timeouts, per-IP limits, SSM-shaped client errors.
+  const http = new HttpGuard(config.httpLimits, clock, logger.child({ component: 'http' }));
   const app = Fastify({
     logger: false,
     bodyLimit: config.maxBodyBytes,
     keepAliveTimeout: 65_000,
+    http: nodeServerOptions(config.httpLimits),
+    requestTimeout: config.httpLimits.requestTimeoutMs,
+    connectionTimeout: config.httpLimits.idleTimeoutMs,
+    clientErrorHandler: clientErrorHandler(config.httpLimits),
     ...(tls === undefined
       ? {}
       : {
-          // An https server in place of the http one (same routes, same upgrade handling).
+          // An https server in place of the http one (same routes, same upgrade handling), with
+          // the same limits; the TLS handshake is bounded like the request headers.
           serverFactory: (handler: Parameters<typeof createHttpsServer>[1]) => {
-            httpsServer = createHttpsServer({ cert: tls.pair.cert, key: tls.pair.key }, handler);
+            httpsServer = createHttpsServer(
+              {
+                cert: tls.pair.cert,
+                key: tls.pair.key,
+                ...nodeServerOptions(config.httpLimits),
+                handshakeTimeout: config.httpLimits.headersTimeoutMs,
+              },
+              handler,
+            );
+            httpsServer.on('clientError', clientErrorHandler(config.httpLimits));
             return httpsServer as unknown as HttpServer;
           },
         }),
   });
-  registerRoutes(app, api, config);
+  http.attach(app.server);
+  registerRoutes(app, api, config, http);
   registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
   registerConsoleRoutes(app);
   const gateway = new AgentGateway(
@@ -340,7 +385,10 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       status === 413 ? 'ValidationException' : status < 500 ? 'SerializationException' : 'InternalServerError';
     void reply
       .code(status === 413 ? 413 : status < 500 ? 400 : 500)
-      .headers({ 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type })
+      // Closed after a body over the limit: the rest of it is not read.
+      .headers(
+        status === 413 ? closingErrorHeaders(type) : { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': type },
+      )
       .send(Buffer.from(JSON.stringify({ __type: type, message: error.message, Message: error.message })));
   });
   await app.listen({ host: config.host, port: config.port });
