@@ -45,6 +45,9 @@ export interface ServerConfig {
   readonly historyRetentionMs: number;
   /** Window executions IN_PROGRESS at once; more wait as PENDING (spec §6.10). */
   readonly maxConcurrentExecutions: number;
+  // Audit log (issue #10, item 11)
+  /** Audit entries are kept this long (MADO_AUDIT_RETENTION_DAYS, default 90). */
+  readonly auditRetentionMs: number;
 }
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
@@ -155,5 +158,8 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       1,
       1000,
     ),
+    // Audit log (issue #10, item 11)
+    auditRetentionMs:
+      integer(env.MADO_AUDIT_RETENTION_DAYS ?? '90', 'MADO_AUDIT_RETENTION_DAYS', 1, 3650) * 24 * 60 * 60 * 1000,
   });
 }

@@ -15,6 +15,7 @@ import type { InvocationDetails } from '../domain/command.js';
 import { AgentGateway, DEFAULT_GATEWAY_OPTIONS } from '../dispatcher/agent-gateway.js';
 import { CommandDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../dispatcher/command-dispatcher.js';
 import { AccessKeyService, KeyRing, type BootstrapOutcome } from '../services/access-key-service.js';
+import { AuditLog } from '../services/audit-log.js';
 import { AgentReleaseService } from '../services/agent-release-service.js';
 import { ActivationService } from '../services/activation-service.js';
 import { CommandService } from '../services/command-service.js';
@@ -123,6 +124,7 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     packages: new PackageService(ctx),
     inventory: new InventoryService(ctx),
     releases,
+    audit: new AuditLog(ctx),
   };
 }
 
@@ -175,6 +177,7 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
       // Distinct values: SigV4 joins repeated headers with ',' where Node's merged view uses ', '.
       headers: raw.headersDistinct as Record<string, string[]>,
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      remoteAddress: raw.socket.remoteAddress ?? '',
     });
     // A Buffer, so that Fastify sends the content type exactly as given (no charset suffix).
     return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
@@ -282,10 +285,11 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     logger: logger.child({ component: 'api' }),
     accountId: config.accountId,
     defaultRegion: config.defaultRegion,
+    audit: services.audit,
   });
   const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
   registerRoutes(app, api, config);
-  registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
+  registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }), services.audit);
   registerConsoleRoutes(app);
   const gateway = new AgentGateway(
     store,
@@ -325,6 +329,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     logger.child({ component: 'housekeeping' }),
     stopping.signal,
     config.historyRetentionMs,
+    { audit: services.audit, retentionMs: config.auditRetentionMs },
   );
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -343,6 +348,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await dispatcher.stop();
       await app.close();
       await housekeeping;
+      await services.audit.flushSuppressed(clock.now().getTime());
       await store.close();
     },
   };
