@@ -4,10 +4,16 @@
  * member types → model constraints → the operation (existence, quotas, business rules).
  * Every failure is answered in SSM's error shape; nothing reaches the store before the input
  * has passed every check that does not need the store.
+ *
+ * Audit (services/audit-log.ts): every refusal (authentication → `refused`, with the access key
+ * id the request claimed; role → `denied`), and every call of a non-read operation (`allowed`,
+ * or `failed` with the error type, validation included) is recorded with the peer address, the
+ * X-Amz-Target and the request id. Calls of read operations are not.
  */
 import { roleAllows, type AccessKey } from '../domain/access-key.js';
 import type { Clock } from '../shared/clock.js';
 import { newUuid } from '../shared/ids.js';
+import { normaliseAddress, type AuditOutcome, type AuditRecorder } from '../shared/audit-recorder.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { KeyRing } from '../services/access-key-service.js';
@@ -45,6 +51,20 @@ export interface ApiHandlerOptions {
   readonly logger: Logger;
   readonly accountId: string;
   readonly defaultRegion: string;
+  /** Where audited decisions go. */
+  readonly audit: AuditRecorder;
+}
+
+/** One API request as the HTTP server received it. */
+export interface ApiRequest extends IncomingSignedRequest {
+  /** The peer address of the connection (for the audit log and throttling). */
+  readonly remoteAddress: string;
+}
+
+/** The access key id in an `Authorization` header's Credential, if it looks like one. */
+function claimedAccessKeyId(request: IncomingSignedRequest): string | undefined {
+  const match = /Credential=([A-Za-z0-9]{1,128})\//.exec(header(request.headers, 'authorization') ?? '');
+  return match?.[1];
 }
 
 const OPERATIONS = new Map<string, Operation<never>>([
@@ -108,27 +128,45 @@ export class ApiHandler {
     let caller: AccessKey | undefined;
     let operation: Operation<never> | undefined;
     let authentication: ApiResponse['authentication'];
+    const target = header(request.headers, 'x-amz-target');
+    // Refusals are recorded where they happen; `audited` keeps the catch below from adding a second row.
+    let audited = false;
+    const audit = (outcome: Exclude<AuditOutcome, 'suppressed'>, detail?: string) => {
+      audited = true;
+      return this.options.audit.record({
+        accessKeyId: caller?.accessKeyId ?? claimedAccessKeyId(request),
+        operation: operation?.name ?? (target?.slice(target.indexOf('.') + 1, 256) || '-'),
+        outcome,
+        detail,
+        sourceIp: normaliseAddress(request.remoteAddress),
+        target: target?.slice(0, 256),
+        requestId,
+      });
+    };
     try {
       let region = this.options.defaultRegion;
       if (this.options.verifier !== undefined) {
         const verdict = await this.options.verifier.verify(request);
         authentication = verdict.ok ? 'verified' : 'failed';
         if (!verdict.ok) {
+          operation = target === undefined ? undefined : OPERATIONS.get(target);
+          await audit('refused', verdict.code);
           throw new WireError(verdict.code, verdict.message);
         }
         caller = this.options.keyRing.get(verdict.accessKeyId);
         region = verdict.region;
       }
-      const target = header(request.headers, 'x-amz-target');
       if (target === undefined || target === '') {
+        await audit('refused', 'UnknownOperationException');
         throw new WireError('UnknownOperationException', 'Missing X-Amz-Target');
       }
       operation = OPERATIONS.get(target);
       if (operation === undefined) {
+        await audit('refused', 'UnknownOperationException');
         throw new WireError('UnknownOperationException', `Operation ${target} is not supported by this server.`);
       }
       if (caller !== undefined && !roleAllows(caller.role, operation.access)) {
-        await this.audit(caller, operation, 'denied', `role ${caller.role}`);
+        await audit('denied', `role ${caller.role}`);
         throw new WireError(
           'AccessDeniedException',
           `Access key ${caller.accessKeyId} (role ${caller.role}) is not allowed to call ${operation.name}.`,
@@ -143,7 +181,7 @@ export class ApiHandler {
         caller,
       });
       if (operation.access !== 'read') {
-        await this.audit(caller, operation, 'allowed');
+        await audit('allowed');
       }
       return {
         status: 200,
@@ -155,8 +193,8 @@ export class ApiHandler {
       const wire = toWireError(error);
       if (wire.isBug) {
         this.options.logger.error({ err: error, requestId, operation: operation?.name }, 'request failed');
-      } else if (operation !== undefined && operation.access !== 'read' && wire.type !== 'AccessDeniedException') {
-        await this.audit(caller, operation, 'failed', wire.type);
+      } else if (!audited && operation !== undefined && operation.access !== 'read') {
+        await audit('failed', wire.type);
       }
       return {
         status: wire.httpStatus,
@@ -168,27 +206,6 @@ export class ApiHandler {
         body: JSON.stringify(errorBody(wire.type, wire.message)),
         authentication,
       };
-    }
-  }
-
-  private async audit(
-    caller: AccessKey | undefined,
-    operation: Operation<never>,
-    outcome: 'allowed' | 'denied' | 'failed',
-    detail?: string,
-  ): Promise<void> {
-    try {
-      await this.options.store.appendAudit({
-        auditId: newUuid(),
-        at: this.options.clock.now().getTime(),
-        accessKeyId: caller?.accessKeyId,
-        operation: operation.name,
-        outcome,
-        detail,
-      });
-    } catch (error) {
-      // The audit trail must not turn a completed request into a failure; it is logged instead.
-      this.options.logger.error({ err: error, operation: operation.name }, 'could not write the audit log');
     }
   }
 }

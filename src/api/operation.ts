@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { AccessKey, OperationAccess } from '../domain/access-key.js';
 import type { AccessKeyService } from '../services/access-key-service.js';
+import type { AuditLog } from '../services/audit-log.js';
 import type { AgentReleaseService } from '../services/agent-release-service.js';
 import type { ActivationService } from '../services/activation-service.js';
 import type { CommandService } from '../services/command-service.js';
@@ -40,6 +41,7 @@ export interface Services {
   readonly releases: AgentReleaseService;
   /** TLS (issue #10): the served certificate's fingerprint, for Mado.GetServerInfo. */
   readonly serverInfo?: { fingerprint(): string | undefined };
+  readonly audit: AuditLog;
 }
 
 /** Per-request context handed to a handler. */

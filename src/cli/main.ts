@@ -9,6 +9,7 @@ import { startServer } from '../server/server.js';
 import { systemClock } from '../shared/clock.js';
 import { addAgentCommands } from './agent-commands.js';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
+import { addAuditCommand } from './audit-commands.js';
 import { addCommandCommands } from './command-commands.js';
 import { addInventoryCommand, addPackageCommands } from './package-commands.js';
 import { addReleaseCommands } from './release-commands.js';
@@ -187,6 +188,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   addReleaseCommands(program);
   addCommandCommands(program);
   addAgentCommands(program);
+  // Audit log (issue #10, item 11)
+  addAuditCommand(program);
   // The program's own options (--version) only before a command, so that `mado releases publish
   // FILE --version V` reaches the command. Set last: commands added before keep their defaults.
   program.enablePositionalOptions();

@@ -56,6 +56,9 @@ export interface ServerConfig {
   readonly allowAnyRegion: boolean;
   /** HTTP limits that apply before a request is authenticated (timeouts, per-IP limits). */
   readonly httpLimits: HttpLimits;
+  // Audit log (issue #10, item 11)
+  /** Audit entries are kept this long (MADO_AUDIT_RETENTION_DAYS, default 90). */
+  readonly auditRetentionMs: number;
 }
 
 /** HTTP limits before authentication: timeouts and per-IP limits (see connection-guard.ts). */
@@ -292,5 +295,8 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     tls: loadTlsConfig(flags, env, host),
     allowAnyRegion,
     httpLimits: loadHttpLimits(env),
+    // Audit log (issue #10, item 11)
+    auditRetentionMs:
+      integer(env.MADO_AUDIT_RETENTION_DAYS ?? '90', 'MADO_AUDIT_RETENTION_DAYS', 1, 3650) * 24 * 60 * 60 * 1000,
   });
 }

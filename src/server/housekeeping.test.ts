@@ -41,7 +41,7 @@ describe('housekeeping', () => {
     const oldCommand = aCommand({ requestedAt: now - 31 * DAY, status: 'Success', statusDetails: 'Success' });
     await store.insertCommand(oldCommand, [aCommandInvocation({ commandId: oldCommand.commandId })]);
 
-    const loop = runHousekeeping(store, clock, silentLogger, stopping.signal, 30 * DAY, HOUR);
+    const loop = runHousekeeping(store, clock, silentLogger, stopping.signal, 30 * DAY, undefined, HOUR);
     await untilSleeping();
     expect(await store.getWindowExecution(old.windowExecutionId)).toBeUndefined();
     expect(await store.getCommand(oldCommand.commandId)).toBeUndefined();

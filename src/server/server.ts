@@ -18,6 +18,7 @@ import type { InvocationDetails } from '../domain/command.js';
 import { AgentGateway, DEFAULT_GATEWAY_OPTIONS } from '../dispatcher/agent-gateway.js';
 import { CommandDispatcher, DEFAULT_DISPATCHER_OPTIONS } from '../dispatcher/command-dispatcher.js';
 import { AccessKeyService, KeyRing, type BootstrapOutcome } from '../services/access-key-service.js';
+import { AuditLog } from '../services/audit-log.js';
 import { AgentReleaseService } from '../services/agent-release-service.js';
 import { ActivationService } from '../services/activation-service.js';
 import { CommandService } from '../services/command-service.js';
@@ -139,6 +140,7 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     packages: new PackageService(ctx),
     inventory: new InventoryService(ctx),
     releases,
+    audit: new AuditLog(ctx),
   };
 }
 
@@ -321,6 +323,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     logger: logger.child({ component: 'api' }),
     accountId: config.accountId,
     defaultRegion: config.defaultRegion,
+    audit: services.audit,
   });
   let httpsServer: HttpsServer | undefined;
   // HTTP limits before authentication: timeouts, per-IP limits, SSM-shaped client errors.
@@ -355,7 +358,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   });
   http.attach(app.server);
   registerRoutes(app, api, config, http);
-  registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }));
+  registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }), services.audit);
   registerConsoleRoutes(app);
   const gateway = new AgentGateway(
     store,
@@ -399,6 +402,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     logger.child({ component: 'housekeeping' }),
     stopping.signal,
     config.historyRetentionMs,
+    { audit: services.audit, retentionMs: config.auditRetentionMs },
   );
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -437,6 +441,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       await dispatcher.stop();
       await app.close();
       await housekeeping;
+      await services.audit.flushSuppressed(clock.now().getTime());
       await store.close();
     },
   };

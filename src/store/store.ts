@@ -37,6 +37,8 @@ import type {
   WindowExecutionStatus,
 } from '../domain/window-execution.js';
 
+import type { AuditOutcome } from '../shared/audit-recorder.js';
+
 /** Position after which a list continues: the sort key of the last item returned. */
 export type Cursor = readonly (string | number)[];
 
@@ -432,8 +434,12 @@ export interface Store {
    */
   pruneHistory(before: number): Promise<{ readonly windowExecutions: number; readonly commands: number }>;
 
-  /** Records one audited decision. */
+  /** Records one audited decision. Throws when `auditId` is already used. */
   appendAudit(entry: AuditEntry): Promise<void>;
+  /** Audit entries matching every given filter, newest first (then by id, descending). */
+  listAudit(query: AuditQuery): Promise<Page<AuditEntry>>;
+  /** Forgets audit entries recorded before `before`; returns how many. */
+  pruneAudit(before: number): Promise<number>;
 
   close(): Promise<void>;
 }
@@ -444,6 +450,17 @@ export interface AuditEntry {
   readonly accessKeyId?: string;
   readonly operation: string;
   readonly resourceId?: string;
-  readonly outcome: 'allowed' | 'denied' | 'failed';
+  readonly outcome: AuditOutcome;
   readonly detail?: string;
+  readonly sourceIp?: string;
+  readonly target?: string;
+  readonly requestId?: string;
+}
+
+export interface AuditQuery extends PageRequest {
+  readonly accessKeyId?: string;
+  readonly operation?: string;
+  readonly outcome?: AuditOutcome;
+  readonly atOrAfter?: number;
+  readonly atOrBefore?: number;
 }

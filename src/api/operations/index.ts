@@ -2,6 +2,7 @@
 import type { Operation } from '../operation.js';
 import { createAccessKey, deleteAccessKey, listAccessKeys } from './access-keys.js';
 import { listAgentReleases, publishAgentRelease } from './agent-releases.js';
+import { listAuditEvents } from './audit-events.js';
 import { cancelCommand } from './cancel-command.js';
 import { cancelMaintenanceWindowExecution } from './cancel-maintenance-window-execution.js';
 import { createActivation } from './create-activation.js';
@@ -124,4 +125,5 @@ export const MADO_OPERATIONS: readonly Operation<never>[] = [
   listAgentReleases,
   getCommandInvocationOutput,
   getServerInfo,
+  listAuditEvents,
 ] as unknown as readonly Operation<never>[];

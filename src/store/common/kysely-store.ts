@@ -17,6 +17,7 @@ import type { TaskExecution, TaskInvocation, WindowExecution } from '../../domai
 import type {
   ActivationQuery,
   AuditEntry,
+  AuditQuery,
   CommandProgressChange,
   CommandQuery,
   Cursor,
@@ -65,6 +66,7 @@ import {
   windowExecutionToRow,
   windowToRow,
 } from './rows.js';
+import * as audit from './audit-queries.js';
 import * as documents from './document-queries.js';
 import * as packages from './package-queries.js';
 import * as agentReleases from './agent-release-queries.js';
@@ -785,19 +787,18 @@ export class KyselyStore implements Store {
     return (await this.getSetting(name))!;
   }
 
+  // Audit log (queries in audit-queries.ts)
+
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.db
-      .insertInto('audit_log')
-      .values({
-        audit_id: entry.auditId,
-        at: entry.at,
-        access_key_id: entry.accessKeyId ?? null,
-        operation: entry.operation,
-        resource_id: entry.resourceId ?? null,
-        outcome: entry.outcome,
-        detail: entry.detail ?? null,
-      })
-      .execute();
+    await audit.appendAudit(this.db, entry);
+  }
+
+  async listAudit(query: AuditQuery): Promise<Page<AuditEntry>> {
+    return audit.listAudit(this.db, query);
+  }
+
+  async pruneAudit(before: number): Promise<number> {
+    return audit.pruneAudit(this.db, before);
   }
 
   // Activations and managed nodes

@@ -137,6 +137,9 @@ export interface AuditLogTable {
   resource_id: string | null;
   outcome: string;
   detail: string | null;
+  source_ip: string | null;
+  target: string | null;
+  request_id: string | null;
 }
 
 export interface SchemaMigrationsTable {

@@ -1714,6 +1714,38 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
           store.appendAudit({ auditId: uuidOf(2), at: T0, operation: 'CreateAccessKey', outcome: 'denied' }),
         ).resolves.toBeUndefined();
       });
+
+      it('lists audit entries newest first, filtered by key, operation, outcome and time, in pages', async () => {
+        const key = 'AKIAMADO000000000001';
+        for (let i = 1; i <= 5; i++) {
+          await store.appendAudit({
+            auditId: uuidOf(i),
+            at: T0 + i * 1000,
+            accessKeyId: i % 2 === 0 ? key : undefined,
+            operation: i <= 3 ? 'SendCommand' : 'CreateDocument',
+            outcome: i === 5 ? 'refused' : 'allowed',
+            sourceIp: '127.0.0.1',
+            target: 'AmazonSSM.SendCommand',
+            requestId: `request-${i}`,
+          });
+        }
+        const first = await store.listAudit({ limit: 2 });
+        expect(first.items.map((entry) => entry.auditId)).toEqual([uuidOf(5), uuidOf(4)]);
+        expect(first.items[0]).toMatchObject({ sourceIp: '127.0.0.1', requestId: 'request-5', outcome: 'refused' });
+        const second = await store.listAudit({ limit: 10, after: first.next });
+        expect(second.items.map((entry) => entry.auditId)).toEqual([uuidOf(3), uuidOf(2), uuidOf(1)]);
+        expect(second.next).toBeUndefined();
+        expect((await store.listAudit({ limit: 10, accessKeyId: key })).items.map((e) => e.auditId)).toEqual([
+          uuidOf(4),
+          uuidOf(2),
+        ]);
+        expect((await store.listAudit({ limit: 10, operation: 'CreateDocument' })).items).toHaveLength(2);
+        expect((await store.listAudit({ limit: 10, outcome: 'refused' })).items).toHaveLength(1);
+        const window = await store.listAudit({ limit: 10, atOrAfter: T0 + 2000, atOrBefore: T0 + 3000 });
+        expect(window.items.map((e) => e.auditId)).toEqual([uuidOf(3), uuidOf(2)]);
+        expect(await store.pruneAudit(T0 + 3000)).toBe(2);
+        expect((await store.listAudit({ limit: 10 })).items).toHaveLength(3);
+      });
     });
 
     describe('transactions', () => {
