@@ -2,7 +2,7 @@
  * Composition root: opens the store, builds the services, the API handler and the HTTP server,
  * and starts/stops them in order. The only module that knows every layer.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -42,6 +42,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
 import { registerAgentRoutes } from './agent-routes.js';
+import { ensurePrivateDataDir } from './data-directory.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 
@@ -126,9 +127,9 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
   };
 }
 
-/** The store in a data directory (created with mode 0700 if missing). */
+/** The store in a data directory (created 0700 if missing; refused when group or others may access it). */
 export function openDataDirStore(dataDir: string, clock: Clock): Store {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(dataDir);
   return openSqliteStore({ filename: join(dataDir, 'mado.db') }, clock.now().getTime()).store;
 }
 
