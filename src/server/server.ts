@@ -2,7 +2,7 @@
  * Composition root: opens the store, builds the services, the API handler and the HTTP server,
  * and starts/stops them in order. The only module that knows every layer.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -46,6 +46,7 @@ import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
 import { registerAgentRoutes } from './agent-routes.js';
+import { ensurePrivateDataDir } from './data-directory.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 import { TlsIdentity } from './tls-identity.js';
@@ -144,9 +145,9 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
   };
 }
 
-/** The store in a data directory (created with mode 0700 if missing). */
+/** The store in a data directory (created 0700 if missing; refused when group or others may access it). */
 export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: SqliteSynchronous): Store {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDataDir(dataDir);
   return openSqliteStore({ filename: join(dataDir, 'mado.db'), synchronous }, clock.now().getTime()).store;
 }
 

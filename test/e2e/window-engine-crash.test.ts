@@ -155,7 +155,7 @@ describe('the window engine under kill -9 of the server', () => {
 
   beforeAll(async () => {
     mkdirSync(marksDir);
-    mkdirSync(dataDir);
+    mkdirSync(dataDir, { mode: 0o700 });
     port = await freePort();
     server = await startServerProcess({ dataDir, port, env: SERVER_ENV });
     incarnations.push(server);

@@ -4,7 +4,7 @@
  * every query and transaction on one connection, which is what makes check-then-write sequences
  * inside `Store.transaction` atomic here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
@@ -145,11 +145,28 @@ function refreshStatistics(db: BetterSqlite3.Database): void {
   db.pragma('optimize = 0x10002');
 }
 
-/** Opens (creating if needed) and migrates the SQLite store. */
+/**
+ * Creates the database file 0600 before SQLite does (SQLite gives its -wal and -shm files the
+ * database file's mode) and takes group/other access away from files an older build left.
+ */
+function restrictDatabaseFiles(filename: string): void {
+  if (filename === ':memory:' || process.platform === 'win32') {
+    return;
+  }
+  closeSync(openSync(filename, 'a', 0o600));
+  for (const path of [filename, `${filename}-wal`, `${filename}-shm`]) {
+    if (existsSync(path)) {
+      chmodSync(path, 0o600);
+    }
+  }
+}
+
+/** Opens (creating if needed) and migrates the SQLite store; its files are 0600. */
 export function openSqliteStore(
   options: SqliteStoreOptions,
   now: number,
 ): { store: Store; migrations: MigrationOutcome } {
+  restrictDatabaseFiles(options.filename);
   const db = new BetterSqlite3(options.filename);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
