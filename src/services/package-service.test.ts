@@ -12,6 +12,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { InventoryService } from './inventory-service.js';
 import { readPackageArchive } from './package-archive.js';
+import { contentStream } from './uploaded-file.js';
 import { PackageService } from './package-service.js';
 import { DEFAULT_QUOTAS } from './service-context.js';
 
@@ -204,7 +205,7 @@ describe('PackageService listings', () => {
 describe('readPackageArchive', () => {
   it('lists files and their parent directories and reads the manifest', async () => {
     const reading = await readPackageArchive(
-      await archive({ 'manifest.json': '{"a":1}', 'bin/tool': 'x', 'install.sh': 'y' }),
+      contentStream(await archive({ 'manifest.json': '{"a":1}', 'bin/tool': 'x', 'install.sh': 'y' })),
     );
     expect(reading).toEqual({
       ok: true,

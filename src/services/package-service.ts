@@ -19,6 +19,7 @@ import {
 import { checkPackageManifest, describeManifestProblems, MANIFEST_FILE_NAME } from '../domain/package-manifest.js';
 import { compareVersions, latestVersion } from '../domain/package-version-order.js';
 import { readPackageArchive } from './package-archive.js';
+import { contentStream } from './uploaded-file.js';
 import type { ServiceContext } from './service-context.js';
 
 /** Wire error names of a refused archive or manifest. */
@@ -78,7 +79,7 @@ export class PackageService {
         `The archive's SHA-256 is ${sha256}, not ${expectedSha256.toLowerCase()} as given: it was changed or cut short in transit.`,
       );
     }
-    const reading = await readPackageArchive(archive);
+    const reading = await readPackageArchive(contentStream(archive));
     if (!reading.ok) {
       throw invalidArchive(reading.problem);
     }
