@@ -23,6 +23,7 @@ import WebSocket from 'ws';
 import type { NodeFacts } from '../domain/managed-node.js';
 import {
   MAX_FRAME_BYTES,
+  MAX_HELLO_UNFINISHED,
   PROTOCOL_VERSION,
   parseServerMessage,
   type AgentMessage,
@@ -201,7 +202,7 @@ export function runSession(options: SessionOptions): Promise<SessionEnd> {
             nodeId: options.nodeId,
             signature: signHello(options.privateKey, options.nodeId, message.nonce),
             facts: wireFacts(options.facts()),
-            unfinished: manager.unfinishedIds().slice(0, 10_000),
+            unfinished: manager.unfinishedIds().slice(0, MAX_HELLO_UNFINISHED),
           });
           return;
         }

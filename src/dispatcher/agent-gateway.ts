@@ -9,9 +9,15 @@
  * closes the connection with an error frame and a log line, and nothing else is affected.
  * Heartbeats are recorded in batches (they are frequent and only move `LastPingDateTime`).
  * An open connection may also fetch agent releases (`releaseRequest`, `releaseChunkRequest`)
- * for `aws:updateSsmAgent`; each request gets exactly one answer, an error included.
- * Likewise packages (`packageRequest`, `packageChunkRequest`) for `aws:configurePackage`, and the
- * node's `inventory` of installed packages is recorded (package-feed.ts).
+ * for `aws:updateSsmAgent` (release-feed.ts); each request gets exactly one answer, an error
+ * included. Likewise packages (`packageRequest`, `packageChunkRequest`) for
+ * `aws:configurePackage`, and the node's `inventory` of installed packages is recorded
+ * (package-feed.ts).
+ *
+ * Limits (gateway-limits.ts): until its hello is verified a connection costs at most
+ * `preAuthBytes` of input and counts against the per-address and total pending limits; once
+ * open, everything sent to the node goes through its NodeOutbox (bounded queue, back-pressure
+ * for answers, bounded outstanding requests; a node that does not read is disconnected).
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -26,11 +32,14 @@ import {
   type AgentMessage,
   type ServerMessage,
 } from '../protocol/agent-protocol.js';
-import type { AgentRelease } from '../domain/agent-release.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
+import { errorAnswer, type FeedRequest } from './feed-answers.js';
+import { DEFAULT_GATEWAY_LIMITS, PendingConnections, type GatewayLimits } from './gateway-limits.js';
+import { NodeOutbox } from './node-outbox.js';
 import { PackageFeed } from './package-feed.js';
+import { NO_RELEASES, ReleaseFeed, type AgentReleaseSource } from './release-feed.js';
 import type { AgentLink, CommandDispatcher } from './command-dispatcher.js';
 
 export interface GatewayOptions {
@@ -40,31 +49,26 @@ export interface GatewayOptions {
   readonly helloTimeoutMs: number;
   /** How often batched heartbeats are written. */
   readonly pingFlushMs: number;
+  /** What a connection may cost before and after its hello (gateway-limits.ts). */
+  readonly limits: GatewayLimits;
 }
 
-/** Where the gateway finds agent releases (the agent release service). */
-export interface AgentReleaseSource {
-  /** A named release, or the latest when `version` is undefined. */
-  find(version: string | undefined): Promise<AgentRelease | undefined>;
-  /** Up to `length` bytes of a release's bundle from `offset`; undefined for an unknown version. */
-  readChunk(version: string, offset: number, length: number): Promise<Uint8Array | undefined>;
-}
-
-const NO_RELEASES: AgentReleaseSource = {
-  find: () => Promise.resolve(undefined),
-  readChunk: () => Promise.resolve(undefined),
-};
+export type { AgentReleaseSource } from './release-feed.js';
 
 export const DEFAULT_GATEWAY_OPTIONS = {
   heartbeatIntervalMs: 30_000,
   helloTimeoutMs: 10_000,
   pingFlushMs: 5_000,
+  limits: DEFAULT_GATEWAY_LIMITS,
 } as const satisfies GatewayOptions;
 
 type Mode = 'challenged' | 'authenticating' | 'open';
 
 interface Session {
   readonly socket: WebSocket;
+  readonly outbox: NodeOutbox;
+  /** Uncounts the connection from the pending ones (idempotent): at hello verified or close. */
+  readonly admitted: () => void;
   readonly nonce: string;
   readonly remote: string;
   mode: Mode;
@@ -74,7 +78,7 @@ interface Session {
 
 /** Protocol error codes sent in `error` frames before closing. */
 export type GatewayErrorCode =
-  'Malformed' | 'Unexpected' | 'HelloTimeout' | 'Unauthorized' | 'Revoked' | 'Replaced' | 'ServerStopping';
+  'Malformed' | 'Unexpected' | 'HelloTimeout' | 'TooLarge' | 'Unauthorized' | 'Revoked' | 'Replaced' | 'ServerStopping';
 
 export class AgentGateway implements AgentLink {
   private readonly sockets = new WebSocketServer({
@@ -86,6 +90,7 @@ export class AgentGateway implements AgentLink {
   private readonly sessions = new Map<string, Session>();
   private readonly all = new Set<Session>();
   private readonly keys = new Map<string, { readonly publicKey: string; readonly key: KeyObject }>();
+  private readonly pending: PendingConnections;
   private pings = new Map<string, number>();
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
@@ -99,7 +104,9 @@ export class AgentGateway implements AgentLink {
     private readonly dispatcher: CommandDispatcher,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
     private readonly releases: AgentReleaseSource = NO_RELEASES,
-  ) {}
+  ) {
+    this.pending = new PendingConnections(options.limits);
+  }
 
   /** Takes over WebSocket upgrades on `CONNECT_PATH` of the HTTP server. */
   attach(server: Server): void {
@@ -109,7 +116,18 @@ export class AgentGateway implements AgentLink {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.sockets.handleUpgrade(request, socket, head, (ws) => this.open(ws, request));
+      const remote = request.socket.remoteAddress ?? 'unknown';
+      const admitted = this.pending.admit(remote);
+      if (admitted === undefined) {
+        this.logger.debug({ remote, pending: this.pending.count() }, 'too many unauthenticated agent connections');
+        socket.end(
+          'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+        );
+        return;
+      }
+      // Also when the upgrade fails (ws answers 400 and destroys the socket without a callback).
+      socket.once('close', admitted);
+      this.sockets.handleUpgrade(request, socket, head, (ws) => this.open(ws, request, admitted));
     });
     this.loop = this.maintenanceLoop();
   }
@@ -125,11 +143,10 @@ export class AgentGateway implements AgentLink {
 
   send(instanceId: string, message: ServerMessage | string): boolean {
     const session = this.sessions.get(instanceId);
-    if (session === undefined || session.socket.readyState !== session.socket.OPEN) {
+    if (session === undefined) {
       return false;
     }
-    session.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
-    return true;
+    return session.outbox.send(typeof message === 'string' ? message : JSON.stringify(message));
   }
 
   disconnect(instanceId: string, code: GatewayErrorCode | string, message: string): void {
@@ -160,15 +177,25 @@ export class AgentGateway implements AgentLink {
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()));
   }
 
-  private open(socket: WebSocket, request: IncomingMessage): void {
+  private open(socket: WebSocket, request: IncomingMessage, admitted: () => void): void {
+    const raw = request.socket;
     const session: Session = {
       socket,
+      outbox: new NodeOutbox(socket, raw, this.options.limits, this.clock, (reason, bufferedBytes) => {
+        this.logger.warn(
+          { nodeId: session.nodeId, remote: session.remote, bufferedBytes },
+          `agent connection closed: the node does not read (${reason})`,
+        );
+        socket.terminate();
+      }),
+      admitted,
       nonce: randomBytes(32).toString('base64url'),
-      remote: request.socket.remoteAddress ?? 'unknown',
+      remote: raw.remoteAddress ?? 'unknown',
       mode: 'challenged',
       lastSeenAt: this.clock.now().getTime(),
     };
     this.all.add(session);
+    this.limitInputBeforeHello(session, raw);
     const helloTimer = setTimeout(() => {
       if (session.mode !== 'open') {
         this.refuse(session, 'HelloTimeout', 'No valid hello in time.');
@@ -196,12 +223,40 @@ export class AgentGateway implements AgentLink {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      session.admitted();
+      session.outbox.close();
       this.all.delete(session);
       if (session.nodeId !== undefined && this.sessions.get(session.nodeId) === session) {
         this.sessions.delete(session.nodeId);
       }
     });
-    socket.send(JSON.stringify({ type: 'challenge', protocol: PROTOCOL_VERSION, nonce: session.nonce }));
+    session.outbox.send(JSON.stringify({ type: 'challenge', protocol: PROTOCOL_VERSION, nonce: session.nonce }));
+  }
+
+  /**
+   * Counts every byte the connection sends (ws has buffered them too) until the connection is
+   * open, and ends it past `preAuthBytes`: a frame announced as 8 MiB costs at most the limit
+   * plus one socket read, whatever its header says.
+   */
+  private limitInputBeforeHello(session: Session, raw: Duplex): void {
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      if (session.mode === 'open') {
+        raw.off('data', count);
+        return;
+      }
+      received += chunk.length;
+      if (received > this.options.limits.preAuthBytes) {
+        raw.off('data', count);
+        this.refuse(
+          session,
+          'TooLarge',
+          `More than ${this.options.limits.preAuthBytes} bytes before the hello was verified.`,
+          'terminate',
+        );
+      }
+    };
+    raw.on('data', count);
   }
 
   private async receive(session: Session, message: AgentMessage): Promise<void> {
@@ -222,7 +277,7 @@ export class AgentGateway implements AgentLink {
     switch (message.type) {
       case 'heartbeat':
         this.pings.set(nodeId, this.clock.now().getTime());
-        this.send(nodeId, { type: 'heartbeat', at: this.clock.now().getTime() });
+        session.outbox.send(JSON.stringify({ type: 'heartbeat', at: this.clock.now().getTime() }));
         return;
       case 'accepted':
         this.dispatcher.accepted(nodeId, message.commandId);
@@ -238,85 +293,46 @@ export class AgentGateway implements AgentLink {
         return;
       case 'result':
         await this.dispatcher.result(nodeId, message.commandId, message.outcome, message.steps);
-        this.send(nodeId, { type: 'resultAck', commandId: message.commandId });
+        session.outbox.send(JSON.stringify({ type: 'resultAck', commandId: message.commandId }));
         return;
-      case 'packageRequest':
-      case 'packageChunkRequest': {
-        const answer = await this.packageFeed.answer(nodeId, message);
-        if (session.socket.readyState === session.socket.OPEN) {
-          session.socket.send(JSON.stringify(answer));
-        }
-        return;
-      }
       case 'inventory':
         await this.packageFeed.recordInventory(nodeId, message);
         return;
+      case 'packageRequest':
+      case 'packageChunkRequest':
       case 'releaseRequest':
       case 'releaseChunkRequest':
-        await this.answerRelease(session, message);
+        this.serveRequest(session, nodeId, message);
         return;
     }
   }
 
-  /** Answers one release request on the connection that asked (never throws). */
-  private async answerRelease(
-    session: Session,
-    message: Extract<AgentMessage, { type: 'releaseRequest' | 'releaseChunkRequest' }>,
-  ): Promise<void> {
-    const { requestId } = message;
-    let answer: ServerMessage;
-    try {
-      if (message.type === 'releaseRequest') {
-        const release = await this.releases.find(message.version);
-        answer =
-          release === undefined
-            ? {
-                type: 'release',
-                requestId,
-                error:
-                  message.version === undefined
-                    ? 'No agent release is published on the server.'
-                    : `Agent release ${message.version} is not published on the server.`,
-              }
-            : {
-                type: 'release',
-                requestId,
-                release: { version: release.version, sha256: release.sha256, sizeBytes: release.sizeBytes },
-              };
-      } else {
-        const chunk = await this.releases.readChunk(message.version, message.offset, message.length);
-        answer =
-          chunk === undefined
-            ? {
-                type: 'releaseChunk',
-                requestId,
-                version: message.version,
-                offset: message.offset,
-                error: `Agent release ${message.version} is not published on the server.`,
-              }
-            : {
-                type: 'releaseChunk',
-                requestId,
-                version: message.version,
-                offset: message.offset,
-                data: Buffer.from(chunk).toString('base64'),
-              };
+  /** Queues the answer to one request on the node's outbox, or answers at once that it is busy. */
+  private serveRequest(session: Session, nodeId: string, message: FeedRequest): void {
+    const queued = session.outbox.serve(async () => {
+      try {
+        const answer =
+          message.type === 'packageRequest' || message.type === 'packageChunkRequest'
+            ? await this.packageFeed.answer(nodeId, message)
+            : await this.releaseFeed.answer(nodeId, message);
+        return JSON.stringify(answer);
+      } catch (error) {
+        // The feeds answer their own failures; this is a last resort so the request is answered.
+        this.logger.error({ err: error, nodeId }, 'answering an agent request failed');
+        return JSON.stringify(errorAnswer(message, 'The server could not answer this request; try again.'));
       }
-    } catch (error) {
-      this.logger.error({ err: error, nodeId: session.nodeId }, 'could not read an agent release');
-      answer =
-        message.type === 'releaseRequest'
-          ? { type: 'release', requestId, error: 'The server could not read its agent releases; try again.' }
-          : {
-              type: 'releaseChunk',
-              requestId,
-              version: message.version,
-              offset: message.offset,
-              error: 'The server could not read the release; try again.',
-            };
-    }
-    if (session.socket.readyState === session.socket.OPEN) {
-      session.socket.send(JSON.stringify(answer));
+    });
+    if (!queued) {
+      const limit = this.options.limits.maxRequestsPerNode;
+      this.logger.debug({ nodeId, type: message.type, limit }, 'agent request refused: too many outstanding');
+      session.outbox.send(
+        JSON.stringify(
+          errorAnswer(
+            message,
+            `The server is already answering ${limit} requests of this node; ask again when one is answered.`,
+          ),
+        ),
+      );
     }
   }
 
@@ -341,6 +357,7 @@ export class AgentGateway implements AgentLink {
     }
     const now = this.clock.now().getTime();
     await this.store.updateNodeFacts(node.instanceId, hello.facts, now);
+    session.admitted();
     const previous = this.sessions.get(node.instanceId);
     if (previous !== undefined && previous !== session) {
       this.refuse(previous, 'Replaced', 'A newer connection of this node replaced this one.');
@@ -348,7 +365,7 @@ export class AgentGateway implements AgentLink {
     session.nodeId = node.instanceId;
     session.mode = 'open';
     this.sessions.set(node.instanceId, session);
-    session.socket.send(
+    session.outbox.send(
       JSON.stringify({
         type: 'welcome',
         nodeId: node.instanceId,
@@ -364,11 +381,18 @@ export class AgentGateway implements AgentLink {
   }
 
   private packageFeedInstance: PackageFeed | undefined;
+  private releaseFeedInstance: ReleaseFeed | undefined;
 
   /** Package requests and inventory reports (created on first use, over the gateway's store). */
   private get packageFeed(): PackageFeed {
     this.packageFeedInstance ??= new PackageFeed(this.store, this.logger);
     return this.packageFeedInstance;
+  }
+
+  /** Release requests (created on first use, over the gateway's release source). */
+  private get releaseFeed(): ReleaseFeed {
+    this.releaseFeedInstance ??= new ReleaseFeed(this.releases, this.logger);
+    return this.releaseFeedInstance;
   }
 
   private publicKey(instanceId: string, publicKey: string): KeyObject {
@@ -381,7 +405,13 @@ export class AgentGateway implements AgentLink {
     return key;
   }
 
-  private refuse(session: Session, code: GatewayErrorCode, message: string): void {
+  /** Sends an error frame and closes; `terminate` drops the connection at once (no close handshake). */
+  private refuse(
+    session: Session,
+    code: GatewayErrorCode,
+    message: string,
+    how: 'close' | 'terminate' = 'close',
+  ): void {
     if (code !== 'ServerStopping' && code !== 'Replaced') {
       this.logger.warn(
         { nodeId: session.nodeId, remote: session.remote, code },
@@ -390,7 +420,11 @@ export class AgentGateway implements AgentLink {
     }
     if (session.socket.readyState === session.socket.OPEN) {
       session.socket.send(JSON.stringify({ type: 'error', code, message } satisfies ServerMessage));
-      session.socket.close(code === 'ServerStopping' ? 1001 : 1008, code);
+      if (how === 'terminate') {
+        session.socket.terminate();
+      } else {
+        session.socket.close(code === 'ServerStopping' ? 1001 : 1008, code);
+      }
     } else {
       session.socket.terminate();
     }

@@ -9,6 +9,7 @@ import { compareVersions, latestVersion } from '../domain/package-version-order.
 import type { AgentMessage, ServerMessage } from '../protocol/agent-protocol.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
+import { errorAnswer } from './feed-answers.js';
 
 type PackageRequest = Extract<AgentMessage, { type: 'packageRequest' | 'packageChunkRequest' }>;
 type InventoryReport = Extract<AgentMessage, { type: 'inventory' }>;
@@ -25,10 +26,7 @@ export class PackageFeed {
       return message.type === 'packageRequest' ? await this.describe(message) : await this.chunk(message);
     } catch (error) {
       this.logger.error({ err: error, nodeId, name: message.name }, 'could not read the package store');
-      const text = 'The server could not read its package store; try again.';
-      return message.type === 'packageRequest'
-        ? { type: 'package', requestId: message.requestId, error: text }
-        : { ...chunkAddress(message), error: text };
+      return errorAnswer(message, 'The server could not read its package store; try again.');
     }
   }
 
@@ -74,12 +72,13 @@ export class PackageFeed {
   private async chunk(message: Extract<PackageRequest, { type: 'packageChunkRequest' }>): Promise<ServerMessage> {
     const data = await this.store.readPackageChunk(message.name, message.version, message.index);
     if (data === undefined) {
-      return {
-        ...chunkAddress(message),
-        error: `Package ${message.name} ${message.version} has no piece ${message.index} on the server (deleted meanwhile?).`,
-      };
+      return errorAnswer(
+        message,
+        `Package ${message.name} ${message.version} has no piece ${message.index} on the server (deleted meanwhile?).`,
+      );
     }
-    return { ...chunkAddress(message), data: Buffer.from(data).toString('base64') };
+    const { requestId, name, version, index } = message;
+    return { type: 'packageChunk', requestId, name, version, index, data: Buffer.from(data).toString('base64') };
   }
 
   /** Keeps what the node reports it has installed (the latest report wins). */
@@ -98,14 +97,4 @@ export class PackageFeed {
     await this.store.putApplicationInventory(nodeId, inventory);
     this.logger.debug({ nodeId, applications: inventory.applications.length }, 'inventory recorded');
   }
-}
-
-function chunkAddress(message: Extract<PackageRequest, { type: 'packageChunkRequest' }>) {
-  return {
-    type: 'packageChunk' as const,
-    requestId: message.requestId,
-    name: message.name,
-    version: message.version,
-    index: message.index,
-  };
 }

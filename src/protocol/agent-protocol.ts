@@ -51,6 +51,12 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts (results carry output up to the server's cap). */
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Most command ids an agent lists in `unfinished` (the schema accepts more from older agents):
+ * keeps the hello, the one frame read before the node is authenticated, within a few KiB.
+ */
+export const MAX_HELLO_UNFINISHED = 100;
+
 export const REGISTER_PATH = '/agent/v1/register';
 export const CONNECT_PATH = '/agent/v1/connect';
 

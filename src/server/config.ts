@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import { isLoopbackHost } from '../shared/fingerprint.js';
+import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '../dispatcher/gateway-limits.js';
+import { MAX_FRAME_BYTES } from '../protocol/agent-protocol.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -59,6 +61,10 @@ export interface ServerConfig {
   // Audit log (issue #10, item 11)
   /** Audit entries are kept this long (MADO_AUDIT_RETENTION_DAYS, default 90). */
   readonly auditRetentionMs: number;
+  // Agent gateway limits (before and after hello; see src/dispatcher/gateway-limits.ts).
+  /** How long a new agent connection may take to send a valid hello (MADO_GATEWAY_HELLO_TIMEOUT_SECONDS). */
+  readonly gatewayHelloTimeoutMs: number;
+  readonly gatewayLimits: GatewayLimits;
 }
 
 /** HTTP limits before authentication: timeouts and per-IP limits (see connection-guard.ts). */
@@ -298,5 +304,32 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
     // Audit log (issue #10, item 11)
     auditRetentionMs:
       integer(env.MADO_AUDIT_RETENTION_DAYS ?? '90', 'MADO_AUDIT_RETENTION_DAYS', 1, 3650) * 24 * 60 * 60 * 1000,
+    // Agent gateway limits.
+    gatewayHelloTimeoutMs:
+      integer(env.MADO_GATEWAY_HELLO_TIMEOUT_SECONDS ?? '10', 'MADO_GATEWAY_HELLO_TIMEOUT_SECONDS', 1, 600) * 1000,
+    gatewayLimits: readGatewayLimits(env),
   });
+}
+
+/** The agent gateway's limits from MADO_GATEWAY_* (defaults: DEFAULT_GATEWAY_LIMITS). */
+function readGatewayLimits(env: NodeJS.ProcessEnv): GatewayLimits {
+  const read = (name: string, fallback: number, min: number, max: number) =>
+    env[name] === undefined ? fallback : integer(env[name]!, name, min, max);
+  const d = DEFAULT_GATEWAY_LIMITS;
+  const limits: GatewayLimits = {
+    preAuthBytes: read('MADO_GATEWAY_PREAUTH_BYTES', d.preAuthBytes, 4096, 1024 * 1024),
+    maxPendingPerIp: read('MADO_GATEWAY_MAX_PENDING_PER_IP', d.maxPendingPerIp, 1, 100_000),
+    maxPending: read('MADO_GATEWAY_MAX_PENDING', d.maxPending, 1, 1_000_000),
+    sendHighWaterBytes: read('MADO_GATEWAY_SEND_HIGH_WATER_BYTES', d.sendHighWaterBytes, 64 * 1024, 1024 ** 3),
+    sendMaxBytes: read('MADO_GATEWAY_SEND_MAX_BYTES', d.sendMaxBytes, 1024 * 1024, 4 * 1024 ** 3),
+    sendStallMs: read('MADO_GATEWAY_SEND_STALL_SECONDS', d.sendStallMs / 1000, 1, 3600) * 1000,
+    maxRequestsPerNode: read('MADO_GATEWAY_MAX_REQUESTS_PER_NODE', d.maxRequestsPerNode, 1, 1000),
+  };
+  // An answer is queued once at most the high-water mark is; the largest frame must then fit.
+  if (limits.sendMaxBytes < limits.sendHighWaterBytes + MAX_FRAME_BYTES) {
+    throw new ConfigError(
+      `MADO_GATEWAY_SEND_MAX_BYTES (${limits.sendMaxBytes}) must be at least MADO_GATEWAY_SEND_HIGH_WATER_BYTES (${limits.sendHighWaterBytes}) plus the largest frame (${MAX_FRAME_BYTES}).`,
+    );
+  }
+  return Object.freeze(limits);
 }

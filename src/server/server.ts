@@ -372,6 +372,9 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       // Heartbeats reach the store at most pingFlushMs late, and a node is Online while its
       // stored last ping is younger than two intervals: flush at least every half interval.
       pingFlushMs: Math.min(DEFAULT_GATEWAY_OPTIONS.pingFlushMs, Math.floor(config.agentHeartbeatMs / 2)),
+      // Agent gateway limits.
+      helloTimeoutMs: config.gatewayHelloTimeoutMs,
+      limits: config.gatewayLimits,
     },
     services.releases,
   );
