@@ -108,18 +108,45 @@ export class ApiHandler {
    * uses it to decide whether an upload operation's larger body limit applies.
    */
   claimsPermittedCaller(headers: IncomingSignedRequest['headers']): boolean {
-    const operation = OPERATIONS.get(header(headers, 'x-amz-target') ?? '');
-    if (operation === undefined) {
+    const claim = this.claimedCaller(headers);
+    if (claim === undefined) {
       return false;
     }
-    if (this.options.verifier === undefined) {
-      return true;
+    return (
+      this.options.verifier === undefined ||
+      (claim.key !== undefined && roleAllows(claim.key.role, claim.operation.access))
+    );
+  }
+
+  /**
+   * The AccessDeniedException message for a request whose Authorization header names a known
+   * access key whose role may not call the operation (answered before the body is read, so a
+   * read-only key learns why its upload is refused instead of hitting the small body limit).
+   */
+  claimedRoleRefusal(headers: IncomingSignedRequest['headers']): string | undefined {
+    const claim = this.claimedCaller(headers);
+    if (
+      this.options.verifier === undefined ||
+      claim?.key === undefined ||
+      roleAllows(claim.key.role, claim.operation.access)
+    ) {
+      return undefined;
+    }
+    return `Access key ${claim.key.accessKeyId} (role ${claim.key.role}) is not allowed to call ${claim.operation.name}.`;
+  }
+
+  /** The operation X-Amz-Target names and the access key one Authorization header claims (unverified). */
+  private claimedCaller(
+    headers: IncomingSignedRequest['headers'],
+  ): { operation: Operation<never>; key: AccessKey | undefined } | undefined {
+    const operation = OPERATIONS.get(header(headers, 'x-amz-target') ?? '');
+    if (operation === undefined) {
+      return undefined;
     }
     const authorization = headers['authorization'];
     const values = Array.isArray(authorization) ? authorization : authorization === undefined ? [] : [authorization];
     const accessKeyId = values.length === 1 ? CREDENTIAL_KEY_PATTERN.exec(values[0]!)?.[1] : undefined;
-    const key = accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId);
-    return key !== undefined && roleAllows(key.role, operation.access);
+    return { operation, key: accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId) };
   }
 
   /** Answers one API request. Never throws. */

@@ -198,6 +198,18 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
       return reply.code(400).headers(closingErrorHeaders('ThrottlingException')).send(Buffer.from(body));
     }
   };
+  // An upload claimed by a known key whose role may not upload: refused before its body is read.
+  const refuseDeniedUpload = async (request: FastifyRequest, reply: FastifyReply) => {
+    const target = request.headers['x-amz-target'];
+    if (typeof target !== 'string' || !UPLOAD_OPERATIONS.includes(target)) {
+      return;
+    }
+    const message = api.claimedRoleRefusal(request.raw.headersDistinct as Record<string, string[]>);
+    if (message !== undefined) {
+      const body = JSON.stringify(errorBody('AccessDeniedException', message));
+      return reply.code(400).headers(closingErrorHeaders('AccessDeniedException')).send(Buffer.from(body));
+    }
+  };
   const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.raw;
     const queryAt = raw.url?.indexOf('?') ?? -1;
@@ -221,7 +233,7 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
   }
   app.addConstraintStrategy(amzTargetConstraint(api));
   for (const path of paths) {
-    app.post(path, { onRequest: refuseThrottled }, answer);
+    app.post(path, { onRequest: [refuseThrottled, refuseDeniedUpload] }, answer);
     for (const target of UPLOAD_OPERATIONS) {
       app.post(
         path,
