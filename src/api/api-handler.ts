@@ -18,6 +18,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { KeyRing } from '../services/access-key-service.js';
 import { errorBody, toWireError, WireError } from './errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './wire/json-depth.js';
 import type { Operation, Services } from './operation.js';
 import { MADO_OPERATIONS, SSM_OPERATIONS } from './operations/index.js';
 import type { PageTokens } from './page-tokens.js';
@@ -76,6 +77,9 @@ const OPERATIONS = new Map<string, Operation<never>>([
 function parseBody(body: Buffer): unknown {
   if (body.length === 0) {
     return {};
+  }
+  if (exceedsJsonDepth(body)) {
+    throw new WireError('ValidationException', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   }
   let parsed: unknown;
   try {

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { toWireError } from '../api/errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../api/wire/json-depth.js';
 import {
   RegisterRequestSchema,
   REGISTER_PATH,
@@ -33,9 +34,17 @@ export function registerAgentRoutes(
         target: REGISTER_PATH,
         requestId: request.id,
       });
+    const text = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : String(request.body ?? '');
+    if (exceedsJsonDepth(text)) {
+      await record('refused', 'Malformed');
+      return reply.code(400).send({
+        error: 'Malformed',
+        message: `The body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      } satisfies RegisterError);
+    }
     let body: unknown;
     try {
-      body = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : String(request.body ?? ''));
+      body = JSON.parse(text);
     } catch {
       await record('refused', 'Malformed');
       return reply.code(400).send({ error: 'Malformed', message: 'The body is not JSON.' } satisfies RegisterError);

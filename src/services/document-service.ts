@@ -220,7 +220,8 @@ export class DocumentService {
   }
 
   /**
-   * A version's content, in the stored format or converted to `format` (JSON ↔ YAML).
+   * A version's content in `format`, JSON when it is not given (the API's default, whatever
+   * format the version was written in), converted from the stored format when they differ.
    * @throws as `describe`; ValidationError naming documentFormat for TEXT.
    */
   async getContent(
@@ -237,7 +238,7 @@ export class DocumentService {
       );
     }
     const stored = described.version.documentFormat;
-    const wanted = (format as DocumentFormat | undefined) ?? stored;
+    const wanted: DocumentFormat = (format as DocumentFormat | undefined) ?? 'JSON';
     return { described, content: convertDocumentContent(described.version.content, stored, wanted), format: wanted };
   }
 

@@ -153,7 +153,7 @@ describe('documents through @aws-sdk/client-ssm', () => {
     expect(got).toMatchObject({ Name: 'Json-Hello', Content: content, DocumentFormat: 'JSON', DocumentVersion: '1' });
   });
 
-  it('creates a YAML document and returns it as written, or as JSON on request', async () => {
+  it('creates a YAML document and returns it as JSON by default, or as written on request', async () => {
     const created = await ssm.send(
       new CreateDocumentCommand({ Name: 'Yaml-Greet', Content: GREET_YAML, DocumentFormat: 'YAML' }),
     );
@@ -166,15 +166,19 @@ describe('documents through @aws-sdk/client-ssm', () => {
         { Name: 'times', Type: 'String', DefaultValue: '1' },
       ],
     });
-    const asWritten = await ssm.send(new GetDocumentCommand({ Name: 'Yaml-Greet' }));
+    const asWritten = await ssm.send(new GetDocumentCommand({ Name: 'Yaml-Greet', DocumentFormat: 'YAML' }));
     expect(asWritten).toMatchObject({ Content: GREET_YAML, DocumentFormat: 'YAML' });
+    const byDefault = await ssm.send(new GetDocumentCommand({ Name: 'Yaml-Greet' }));
     const asJson = await ssm.send(new GetDocumentCommand({ Name: 'Yaml-Greet', DocumentFormat: 'JSON' }));
-    expect(asJson.DocumentFormat).toBe('JSON');
-    expect(JSON.parse(asJson.Content!)).toMatchObject({
-      schemaVersion: '2.2',
-      parameters: { who: { default: 'world' }, times: { type: 'Integer', default: 1 } },
-      mainSteps: [{ name: 'greet' }],
-    });
+    for (const got of [byDefault, asJson]) {
+      expect(got.DocumentFormat).toBe('JSON');
+      expect(JSON.parse(got.Content!)).toMatchObject({
+        schemaVersion: '2.2',
+        parameters: { who: { default: 'world' }, times: { type: 'Integer', default: 1 } },
+        mainSteps: [{ name: 'greet' }],
+      });
+    }
+    expect(byDefault.Content).toBe(asJson.Content);
   });
 
   it('adds versions with UpdateDocument and keeps the default until it is changed', async () => {
@@ -240,9 +244,16 @@ describe('documents through @aws-sdk/client-ssm', () => {
     expect((await ssm.send(new GetDocumentCommand({ Name: 'Versioned', VersionName: 'two' }))).Content).toBe(
       shellDocument('v2'),
     );
-    expect((await ssm.send(new GetDocumentCommand({ Name: 'Versioned', DocumentVersion: '$LATEST' }))).Content).toBe(
-      GREET_YAML,
-    );
+    expect(
+      (
+        await ssm.send(
+          new GetDocumentCommand({ Name: 'Versioned', DocumentVersion: '$LATEST', DocumentFormat: 'YAML' }),
+        )
+      ).Content,
+    ).toBe(GREET_YAML);
+    expect(
+      (await ssm.send(new GetDocumentCommand({ Name: 'Versioned', DocumentVersion: '$LATEST' }))).DocumentFormat,
+    ).toBe('JSON');
   });
 
   it('lists documents with every filter, and pages through them', async () => {
