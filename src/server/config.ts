@@ -7,11 +7,16 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { GatewayLimits } from '../dispatcher/gateway-limits.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
-import { isLoopbackHost } from '../shared/fingerprint.js';
-import { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from '../dispatcher/gateway-limits.js';
-import { MAX_FRAME_BYTES } from '../protocol/agent-protocol.js';
+import { loadGatewayLimits, loadHttpLimits, type HttpLimits } from './config-limits.js';
+import { loadTlsConfig, type ServerTlsConfig, type TlsFlags } from './config-tls.js';
+import { ConfigError, EnvReader, integer } from './config-values.js';
+
+export { ConfigError } from './config-values.js';
+export type { HttpLimits } from './config-limits.js';
+export { loadTlsConfig, type ServerTlsConfig } from './config-tls.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -67,73 +72,8 @@ export interface ServerConfig {
   readonly gatewayLimits: GatewayLimits;
 }
 
-/** HTTP limits before authentication: timeouts and per-IP limits (see connection-guard.ts). */
-export interface HttpLimits {
-  /** MADO_HEADERS_TIMEOUT_SECONDS: a request's headers must arrive within this (Node `headersTimeout`). */
-  readonly headersTimeoutMs: number;
-  /** MADO_REQUEST_TIMEOUT_SECONDS: a whole request must arrive within this (Node `requestTimeout`). */
-  readonly requestTimeoutMs: number;
-  /** MADO_BODY_TIMEOUT_SECONDS: a body still arriving must bring `minBodyBytesPerSecond` per such period. */
-  readonly bodyTimeoutMs: number;
-  /** MADO_MIN_BODY_BYTES_PER_SECOND. */
-  readonly minBodyBytesPerSecond: number;
-  /** MADO_IDLE_TIMEOUT_SECONDS: a connection with no traffic for this long is closed. */
-  readonly idleTimeoutMs: number;
-  /** Request headers larger than this are refused (Node `maxHeaderSize`). */
-  readonly maxHeaderBytes: number;
-  /** MADO_MAX_UNAUTHENTICATED_CONNECTIONS_PER_IP: open connections per IP without a verified request. */
-  readonly maxUnauthenticatedConnectionsPerIp: number;
-  /** MADO_MAX_AUTH_FAILURES_PER_MINUTE: failed signatures per IP before ThrottlingException. */
-  readonly maxAuthFailuresPerMinute: number;
-}
-
-/** The HTTP limits from the environment (issue #10: limits before authentication). */
-function loadHttpLimits(env: NodeJS.ProcessEnv): HttpLimits {
-  const seconds = (name: string, fallback: number, max: number) =>
-    integer(env[name] ?? String(fallback), name, 1, max) * 1000;
-  const headersTimeoutMs = seconds('MADO_HEADERS_TIMEOUT_SECONDS', 10, 3600);
-  const requestTimeoutMs = seconds('MADO_REQUEST_TIMEOUT_SECONDS', 300, 86_400);
-  if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError('MADO_HEADERS_TIMEOUT_SECONDS must not exceed MADO_REQUEST_TIMEOUT_SECONDS.');
-  }
-  return Object.freeze({
-    headersTimeoutMs,
-    requestTimeoutMs,
-    bodyTimeoutMs: seconds('MADO_BODY_TIMEOUT_SECONDS', 30, 3600),
-    minBodyBytesPerSecond: integer(
-      env.MADO_MIN_BODY_BYTES_PER_SECOND ?? '1024',
-      'MADO_MIN_BODY_BYTES_PER_SECOND',
-      1,
-      1024 * 1024 * 1024,
-    ),
-    idleTimeoutMs: seconds('MADO_IDLE_TIMEOUT_SECONDS', 120, 86_400),
-    maxHeaderBytes: 16 * 1024,
-    maxUnauthenticatedConnectionsPerIp: integer(
-      env.MADO_MAX_UNAUTHENTICATED_CONNECTIONS_PER_IP ?? '64',
-      'MADO_MAX_UNAUTHENTICATED_CONNECTIONS_PER_IP',
-      1,
-      1_000_000,
-    ),
-    maxAuthFailuresPerMinute: integer(
-      env.MADO_MAX_AUTH_FAILURES_PER_MINUTE ?? '20',
-      'MADO_MAX_AUTH_FAILURES_PER_MINUTE',
-      1,
-      1_000_000,
-    ),
-  });
-}
-
-/**
- * `off`: plain HTTP. `files`: the operator's certificate and key. `self-signed`: one the server
- * makes in its data directory. `nextCertPath`: the certificate announced to agents for rotation.
- */
-export type ServerTlsConfig =
-  | { readonly mode: 'off'; readonly insecureHttp: boolean }
-  | { readonly mode: 'files'; readonly certPath: string; readonly keyPath: string; readonly nextCertPath?: string }
-  | { readonly mode: 'self-signed'; readonly sans: readonly string[]; readonly nextCertPath?: string };
-
 /** Flags as parsed by the CLI (all optional strings/booleans). */
-export interface ServerFlags {
+export interface ServerFlags extends TlsFlags {
   readonly host?: string;
   readonly port?: string;
   readonly dataDir?: string;
@@ -141,25 +81,7 @@ export interface ServerFlags {
   readonly basePath?: string;
   readonly insecureDisableAuth?: boolean;
   readonly maxClockSkewSeconds?: string;
-  // TLS (issue #10)
-  readonly tls?: boolean;
-  readonly tlsCert?: string;
-  readonly tlsKey?: string;
-  readonly tlsSan?: readonly string[];
-  readonly tlsNextCert?: string;
-  readonly insecureHttp?: boolean;
   readonly allowAnyRegion?: boolean;
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-function integer(value: string, name: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${value}".`);
-  }
-  return Number(value);
 }
 
 const DEFAULTS = {
@@ -189,84 +111,46 @@ function sqliteSynchronous(value: string | undefined): SqliteSynchronous {
   return mode as SqliteSynchronous;
 }
 
-/**
- * TLS (issue #10): on a loopback host plain HTTP unless `--tls` or a certificate is given; on any
- * other host TLS (given or self-signed) unless `--insecure-http`.
- */
-export function loadTlsConfig(flags: ServerFlags, env: NodeJS.ProcessEnv, host: string): ServerTlsConfig {
-  const certPath = flags.tlsCert ?? (env.MADO_TLS_CERT || undefined);
-  const keyPath = flags.tlsKey ?? (env.MADO_TLS_KEY || undefined);
-  const nextCert = flags.tlsNextCert ?? (env.MADO_TLS_NEXT_CERT || undefined);
-  const nextCertPath = nextCert === undefined ? {} : { nextCertPath: resolve(nextCert) };
-  const insecureHttp = flags.insecureHttp ?? env.MADO_INSECURE_HTTP === 'true';
-  if ((certPath === undefined) !== (keyPath === undefined)) {
-    throw new ConfigError('Give both --tls-cert / MADO_TLS_CERT and --tls-key / MADO_TLS_KEY, or neither.');
-  }
-  if (insecureHttp && (certPath !== undefined || flags.tls === true)) {
-    throw new ConfigError('--insecure-http / MADO_INSECURE_HTTP cannot be combined with --tls or --tls-cert.');
-  }
-  if (certPath !== undefined && keyPath !== undefined) {
-    return { mode: 'files', certPath: resolve(certPath), keyPath: resolve(keyPath), ...nextCertPath };
-  }
-  if (flags.tls === true || env.MADO_TLS === 'true' || (!isLoopbackHost(host) && !insecureHttp)) {
-    const sans = [...(flags.tlsSan ?? []), ...(env.MADO_TLS_SANS ?? '').split(',')]
-      .map((name) => name.trim())
-      .filter((name) => name !== '');
-    return { mode: 'self-signed', sans, ...nextCertPath };
-  }
-  return { mode: 'off', insecureHttp };
-}
-
 /** @throws ConfigError naming the flag or variable at fault. */
-export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): ServerConfig {
-  const port = integer(flags.port ?? env.MADO_PORT ?? DEFAULTS.port, flags.port ? '--port' : 'MADO_PORT', 0, 65535);
-  const logLevel = (flags.logLevel ?? env.MADO_LOG_LEVEL ?? DEFAULTS.logLevel) as LogLevel;
+export function loadServerConfig(flags: ServerFlags, environment: NodeJS.ProcessEnv): ServerConfig {
+  const env = new EnvReader(environment);
+  const port = integer(
+    flags.port ?? environment.MADO_PORT ?? DEFAULTS.port,
+    flags.port ? '--port' : 'MADO_PORT',
+    0,
+    65535,
+  );
+  const logLevel = (flags.logLevel ?? environment.MADO_LOG_LEVEL ?? DEFAULTS.logLevel) as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`--log-level / MADO_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}".`);
   }
-  const basePath = flags.basePath ?? env.MADO_BASE_PATH ?? DEFAULTS.basePath;
+  const basePath = flags.basePath ?? environment.MADO_BASE_PATH ?? DEFAULTS.basePath;
   if (!basePath.startsWith('/')) {
     throw new ConfigError(`--base-path / MADO_BASE_PATH must start with "/"; got "${basePath}".`);
   }
-  const accessKeyId = env.MADO_ADMIN_ACCESS_KEY_ID;
-  const secretAccessKey = env.MADO_ADMIN_SECRET_ACCESS_KEY;
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
-    throw new ConfigError('Set both MADO_ADMIN_ACCESS_KEY_ID and MADO_ADMIN_SECRET_ACCESS_KEY, or neither.');
-  }
-  if (accessKeyId !== undefined && !/^[A-Za-z0-9]{16,128}$/.test(accessKeyId)) {
-    throw new ConfigError('MADO_ADMIN_ACCESS_KEY_ID must be 16 to 128 letters and digits.');
-  }
-  if (secretAccessKey !== undefined && secretAccessKey.length < 16) {
-    throw new ConfigError('MADO_ADMIN_SECRET_ACCESS_KEY must be at least 16 characters.');
-  }
   const skewSeconds = integer(
-    flags.maxClockSkewSeconds ?? env.MADO_MAX_CLOCK_SKEW_SECONDS ?? DEFAULTS.maxClockSkewSeconds,
+    flags.maxClockSkewSeconds ?? environment.MADO_MAX_CLOCK_SKEW_SECONDS ?? DEFAULTS.maxClockSkewSeconds,
     '--max-clock-skew-seconds / MADO_MAX_CLOCK_SKEW_SECONDS',
     1,
     86_400,
   );
   // SigV4 credential scope region.
-  const defaultRegion = env.MADO_REGION ?? DEFAULTS.defaultRegion;
+  const defaultRegion = environment.MADO_REGION ?? DEFAULTS.defaultRegion;
   if (!/^[a-z0-9-]+$/.test(defaultRegion)) {
     throw new ConfigError(`MADO_REGION must be a region name such as us-east-1; got "${defaultRegion}".`);
   }
-  const allowAnyRegionEnv = env.MADO_ALLOW_ANY_REGION ?? 'false';
-  if (allowAnyRegionEnv !== 'true' && allowAnyRegionEnv !== 'false') {
-    throw new ConfigError(`MADO_ALLOW_ANY_REGION must be true or false; got "${allowAnyRegionEnv}".`);
-  }
-  const allowAnyRegion = (flags.allowAnyRegion ?? false) || allowAnyRegionEnv === 'true';
-  const quota = (name: string, fallback: number) =>
-    env[name] === undefined ? fallback : integer(env[name]!, name, 1, 10_000_000);
-  const host = flags.host ?? env.MADO_HOST ?? DEFAULTS.host;
+  const quota = (name: string, fallback: number) => env.integer(name, fallback, 1, 10_000_000);
+  const host = flags.host ?? environment.MADO_HOST ?? DEFAULTS.host;
+  const agentBundle = env.text('MADO_AGENT_BUNDLE');
   return Object.freeze({
     host,
     port,
-    dataDir: resolve(flags.dataDir ?? env.MADO_DATA_DIR ?? DEFAULTS.dataDir),
+    dataDir: resolve(flags.dataDir ?? environment.MADO_DATA_DIR ?? DEFAULTS.dataDir),
     logLevel,
     basePath: basePath.replace(/\/+$/, '') || '/',
     authEnabled: !(flags.insecureDisableAuth ?? false),
     maxClockSkewMs: skewSeconds * 1000,
-    adminKey: accessKeyId === undefined ? undefined : { accessKeyId, secretAccessKey: secretAccessKey! },
+    adminKey: loadAdminKey(environment),
     quotas: Object.freeze({
       maintenanceWindows: quota('MADO_QUOTA_MAINTENANCE_WINDOWS', DEFAULT_QUOTAS.maintenanceWindows),
       targetsPerWindow: quota('MADO_QUOTA_TARGETS_PER_WINDOW', DEFAULT_QUOTAS.targetsPerWindow),
@@ -274,62 +158,40 @@ export function loadServerConfig(flags: ServerFlags, env: NodeJS.ProcessEnv): Se
       documents: quota('MADO_QUOTA_DOCUMENTS', DEFAULT_QUOTAS.documents),
       versionsPerDocument: quota('MADO_QUOTA_VERSIONS_PER_DOCUMENT', DEFAULT_QUOTAS.versionsPerDocument),
     }),
-    accountId: env.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
+    accountId: environment.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
     defaultRegion,
     maxBodyBytes: 1024 * 1024,
     maxUploadBodyBytes: Math.ceil((32 * 1024 * 1024) / 3) * 4 + 64 * 1024,
-    agentBundlePath:
-      env.MADO_AGENT_BUNDLE === undefined || env.MADO_AGENT_BUNDLE === ''
-        ? defaultAgentBundlePath()
-        : resolve(env.MADO_AGENT_BUNDLE),
-    agentHeartbeatMs: integer(env.MADO_AGENT_HEARTBEAT_SECONDS ?? '30', 'MADO_AGENT_HEARTBEAT_SECONDS', 1, 3600) * 1000,
-    outputCapBytes: integer(
-      env.MADO_OUTPUT_CAP_BYTES ?? String(1024 * 1024),
-      'MADO_OUTPUT_CAP_BYTES',
-      24_000,
-      64 * 1024 * 1024,
-    ),
-    historyRetentionMs:
-      integer(env.MADO_HISTORY_RETENTION_DAYS ?? '30', 'MADO_HISTORY_RETENTION_DAYS', 1, 3650) * 24 * 60 * 60 * 1000,
-    maxConcurrentExecutions: integer(
-      env.MADO_MAX_CONCURRENT_EXECUTIONS ?? '5',
-      'MADO_MAX_CONCURRENT_EXECUTIONS',
-      1,
-      1000,
-    ),
-    sqliteSynchronous: sqliteSynchronous(env.MADO_SQLITE_SYNCHRONOUS),
-    tls: loadTlsConfig(flags, env, host),
-    allowAnyRegion,
+    agentBundlePath: agentBundle === undefined ? defaultAgentBundlePath() : resolve(agentBundle),
+    agentHeartbeatMs: env.milliseconds('MADO_AGENT_HEARTBEAT_SECONDS', 30, 1, 3600),
+    outputCapBytes: env.integer('MADO_OUTPUT_CAP_BYTES', 1024 * 1024, 24_000, 64 * 1024 * 1024),
+    historyRetentionMs: env.days('MADO_HISTORY_RETENTION_DAYS', 30, 3650),
+    maxConcurrentExecutions: env.integer('MADO_MAX_CONCURRENT_EXECUTIONS', 5, 1, 1000),
+    sqliteSynchronous: sqliteSynchronous(environment.MADO_SQLITE_SYNCHRONOUS),
+    tls: loadTlsConfig(flags, environment, host),
+    allowAnyRegion: (flags.allowAnyRegion ?? false) || env.flag('MADO_ALLOW_ANY_REGION'),
     httpLimits: loadHttpLimits(env),
-    // Audit log (issue #10, item 11)
-    auditRetentionMs:
-      integer(env.MADO_AUDIT_RETENTION_DAYS ?? '90', 'MADO_AUDIT_RETENTION_DAYS', 1, 3650) * 24 * 60 * 60 * 1000,
-    // Agent gateway limits.
-    gatewayHelloTimeoutMs:
-      integer(env.MADO_GATEWAY_HELLO_TIMEOUT_SECONDS ?? '10', 'MADO_GATEWAY_HELLO_TIMEOUT_SECONDS', 1, 600) * 1000,
-    gatewayLimits: readGatewayLimits(env),
+    auditRetentionMs: env.days('MADO_AUDIT_RETENTION_DAYS', 90, 3650),
+    gatewayHelloTimeoutMs: env.milliseconds('MADO_GATEWAY_HELLO_TIMEOUT_SECONDS', 10, 1, 600),
+    gatewayLimits: loadGatewayLimits(env),
   });
 }
 
-/** The agent gateway's limits from MADO_GATEWAY_* (defaults: DEFAULT_GATEWAY_LIMITS). */
-function readGatewayLimits(env: NodeJS.ProcessEnv): GatewayLimits {
-  const read = (name: string, fallback: number, min: number, max: number) =>
-    env[name] === undefined ? fallback : integer(env[name]!, name, min, max);
-  const d = DEFAULT_GATEWAY_LIMITS;
-  const limits: GatewayLimits = {
-    preAuthBytes: read('MADO_GATEWAY_PREAUTH_BYTES', d.preAuthBytes, 4096, 1024 * 1024),
-    maxPendingPerIp: read('MADO_GATEWAY_MAX_PENDING_PER_IP', d.maxPendingPerIp, 1, 100_000),
-    maxPending: read('MADO_GATEWAY_MAX_PENDING', d.maxPending, 1, 1_000_000),
-    sendHighWaterBytes: read('MADO_GATEWAY_SEND_HIGH_WATER_BYTES', d.sendHighWaterBytes, 64 * 1024, 1024 ** 3),
-    sendMaxBytes: read('MADO_GATEWAY_SEND_MAX_BYTES', d.sendMaxBytes, 1024 * 1024, 4 * 1024 ** 3),
-    sendStallMs: read('MADO_GATEWAY_SEND_STALL_SECONDS', d.sendStallMs / 1000, 1, 3600) * 1000,
-    maxRequestsPerNode: read('MADO_GATEWAY_MAX_REQUESTS_PER_NODE', d.maxRequestsPerNode, 1, 1000),
-  };
-  // An answer is queued once at most the high-water mark is; the largest frame must then fit.
-  if (limits.sendMaxBytes < limits.sendHighWaterBytes + MAX_FRAME_BYTES) {
-    throw new ConfigError(
-      `MADO_GATEWAY_SEND_MAX_BYTES (${limits.sendMaxBytes}) must be at least MADO_GATEWAY_SEND_HIGH_WATER_BYTES (${limits.sendHighWaterBytes}) plus the largest frame (${MAX_FRAME_BYTES}).`,
-    );
+/** The bootstrap admin key given in MADO_ADMIN_ACCESS_KEY_ID / MADO_ADMIN_SECRET_ACCESS_KEY, if any. */
+function loadAdminKey(env: NodeJS.ProcessEnv): ServerConfig['adminKey'] {
+  const accessKeyId = env.MADO_ADMIN_ACCESS_KEY_ID;
+  const secretAccessKey = env.MADO_ADMIN_SECRET_ACCESS_KEY;
+  if (accessKeyId === undefined && secretAccessKey === undefined) {
+    return undefined;
   }
-  return Object.freeze(limits);
+  if (accessKeyId === undefined || secretAccessKey === undefined) {
+    throw new ConfigError('Set both MADO_ADMIN_ACCESS_KEY_ID and MADO_ADMIN_SECRET_ACCESS_KEY, or neither.');
+  }
+  if (!/^[A-Za-z0-9]{16,128}$/.test(accessKeyId)) {
+    throw new ConfigError('MADO_ADMIN_ACCESS_KEY_ID must be 16 to 128 letters and digits.');
+  }
+  if (secretAccessKey.length < 16) {
+    throw new ConfigError('MADO_ADMIN_SECRET_ACCESS_KEY must be at least 16 characters.');
+  }
+  return { accessKeyId, secretAccessKey };
 }
