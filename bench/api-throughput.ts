@@ -55,6 +55,7 @@ import {
   checkBuiltServer,
   REGION,
   SERVER_SETTINGS,
+  SQLITE_SYNCHRONOUS,
   startMado,
   type ServerHandle,
 } from './support/mado-server.js';
@@ -251,7 +252,7 @@ function runCommandParameters(fleet: string, k: number): { taskArn: string; para
  * transactions of WINDOWS_PER_TRANSACTION windows. Returns the ids created.
  */
 export async function seed(dataDir: string, count: number): Promise<SeededWindow[]> {
-  const store = openDataDirStore(dataDir, systemClock);
+  const store = openDataDirStore(dataDir, systemClock, SQLITE_SYNCHRONOUS);
   const rng = seededRandom(20_240_611);
   const seeded: SeededWindow[] = [];
   try {

@@ -8,6 +8,7 @@
  * writes its `.cpuprofile` on that exit).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../../src/store/sqlite/sqlite-store.js';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,7 +28,15 @@ export const ADMIN = {
  * The durability the benchmarked server runs with: the benchmark's own MADO_SQLITE_SYNCHRONOUS
  * (FULL, the server's default, or NORMAL), passed on so that both can be measured and compared.
  */
-export const SQLITE_SYNCHRONOUS = process.env.MADO_SQLITE_SYNCHRONOUS ?? 'FULL';
+export const SQLITE_SYNCHRONOUS = sqliteSynchronous(process.env.MADO_SQLITE_SYNCHRONOUS ?? 'FULL');
+
+function sqliteSynchronous(value: string): SqliteSynchronous {
+  const mode = value.toUpperCase();
+  if (!(SQLITE_SYNCHRONOUS_MODES as readonly string[]).includes(mode)) {
+    throw new Error(`MADO_SQLITE_SYNCHRONOUS must be one of ${SQLITE_SYNCHRONOUS_MODES.join(', ')}; got "${value}".`);
+  }
+  return mode as SqliteSynchronous;
+}
 
 /** How the benchmarks describe the server's settings in their output. */
 export const SERVER_SETTINGS = `MADO_LOG_LEVEL=warn, MADO_SQLITE_SYNCHRONOUS=${SQLITE_SYNCHRONOUS}`;
