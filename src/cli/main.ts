@@ -2,10 +2,12 @@
  * The `mado` command. `mado server` runs the control plane; the other commands talk to a
  * running server through its signed HTTP API, as any SSM client would.
  */
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadServerConfig, type ServerFlags } from '../server/config.js';
 import { createLogger } from '../server/pino-logger.js';
 import { startServer } from '../server/server.js';
+import { SELF_SIGNED_CERT_FILE, TLS_DIR } from '../server/tls-identity.js';
 import { systemClock } from '../shared/clock.js';
 import { addAgentCommands } from './agent-commands.js';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
@@ -50,7 +52,12 @@ async function runServer(flags: ServerFlags): Promise<void> {
   } else if (server.bootstrap.fromEnvironment !== undefined) {
     lines.push(`Admin access key: ${server.bootstrap.fromEnvironment} (from MADO_ADMIN_ACCESS_KEY_ID)`);
   }
-  lines.push(`Try: aws ssm describe-maintenance-windows --endpoint-url ${server.url} --region us-east-1`);
+  // The self-signed certificate is trusted by naming it, as a user would (--ca-bundle).
+  const caBundle =
+    config.tls.mode === 'self-signed' ? ` --ca-bundle ${join(config.dataDir, TLS_DIR, SELF_SIGNED_CERT_FILE)}` : '';
+  lines.push(
+    `Try: aws ssm describe-maintenance-windows --endpoint-url ${server.url} --region ${config.defaultRegion}${caBundle}`,
+  );
   console.log(lines.join('\n'));
 
   let stopping = false;

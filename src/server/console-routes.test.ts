@@ -21,7 +21,7 @@ async function appWith(files: Record<string, string>) {
   }
   const app = Fastify();
   app.post('/', async () => ({ api: true }));
-  registerConsoleRoutes(app, folder);
+  registerConsoleRoutes(app, { region: 'eu-west-3' }, folder);
   return app;
 }
 
@@ -47,6 +47,16 @@ describe('console routes', () => {
     const script = await app.inject({ method: 'GET', url: '/console/main.js' });
     expect(script.headers['content-type']).toMatch(/javascript/);
     expect((await app.inject({ method: 'GET', url: '/console/../package.json' })).statusCode).not.toBe(200);
+  });
+
+  it('tells the console the region its signatures must name, built or not', async () => {
+    const builds: Record<string, string>[] = [{ 'index.html': '<!doctype html>' }, {}];
+    for (const files of builds) {
+      const app = await appWith(files);
+      const response = await app.inject({ method: 'GET', url: '/console/settings.json' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ region: 'eu-west-3' });
+    }
   });
 
   it('answers 503 with a hint when the console is not built', async () => {

@@ -6,6 +6,8 @@
  * - `GET /console` → 302 `/console/`; `GET /console/*` → the file, `index.html` for the folder.
  * - `GET /` with `Accept: text/html` → 302 `/console/`; any other `GET /` → 404 as before.
  *   `POST /` stays the API.
+ * - `GET /console/settings.json` → what the console must know before it can sign a request:
+ *   the region its signatures must name (`MADO_REGION`). Nothing secret.
  * - Without a built console, `/console/` answers 503 with a hint instead of failing the start.
  */
 import { existsSync } from 'node:fs';
@@ -16,6 +18,12 @@ import type { FastifyInstance } from 'fastify';
 
 export const CONSOLE_PATH = '/console/';
 
+/** What `GET /console/settings.json` answers (read by web/src/api/console-settings.ts). */
+export interface ConsoleSettings {
+  /** The region SigV4 credential scopes must name: the server's MADO_REGION. */
+  readonly region: string;
+}
+
 /** web/dist of this checkout, from dist/server/ (compiled) or src/server/ (tsx) alike. */
 export function defaultConsoleDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
@@ -25,7 +33,14 @@ export function defaultConsoleDir(): string {
  * Adds the routes. The static plugin is queued, not awaited: awaiting would load the plugins
  * registered so far at once, before the caller's root error handler is set.
  */
-export function registerConsoleRoutes(app: FastifyInstance, consoleDir: string = defaultConsoleDir()): void {
+export function registerConsoleRoutes(
+  app: FastifyInstance,
+  settings: ConsoleSettings,
+  consoleDir: string = defaultConsoleDir(),
+): void {
+  app.get(`${CONSOLE_PATH}settings.json`, (_request, reply) =>
+    reply.header('cache-control', 'no-cache').send(settings),
+  );
   app.get('/', (request, reply) => {
     const accept = request.headers.accept ?? '';
     if (accept.includes('text/html')) {

@@ -372,7 +372,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   http.attach(app.server);
   registerRoutes(app, api, config, http);
   registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }), services.audit);
-  registerConsoleRoutes(app);
+  registerConsoleRoutes(app, { region: config.defaultRegion });
   const gateway = new AgentGateway(
     store,
     clock,

@@ -1,7 +1,7 @@
 /**
  * The console's SSM client: JSON 1.1 over `POST /` with `X-Amz-Target: AmazonSSM.<Op>`, signed
- * with SigV4 (service `ssm`, region us-east-1) in the browser, exactly as the AWS SDKs call the
- * server. Nothing private: the console can do only what any SSM client can.
+ * with SigV4 (service `ssm`, the server's region from console-settings.ts) in the browser, exactly
+ * as the AWS SDKs call the server. Nothing private: the console can do only what any SSM client can.
  *
  * Signed headers: host, x-amz-date, x-amz-target and content-type. The browser sets `Host`
  * itself (from the page's address, which is also the API's), so the signature covers it without
@@ -9,9 +9,8 @@
  */
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { consoleSettings } from './console-settings.js';
 import type { Credentials } from './session.js';
-
-export const REGION = 'us-east-1';
 
 /** An error answered by the API: its SSM `__type` and its own message. */
 export class ApiError extends Error {
@@ -26,7 +25,7 @@ export class ApiError extends Error {
 }
 
 export class SsmClient {
-  private readonly signer: SignatureV4;
+  private signerInstance: Promise<SignatureV4> | undefined;
   private readonly endpoint: URL;
 
   /** `endpoint`: the API's base URL; by default the server that served the console. */
@@ -35,12 +34,24 @@ export class SsmClient {
     endpoint: string = new URL('/', window.location.href).href,
   ) {
     this.endpoint = new URL(endpoint);
-    this.signer = new SignatureV4({
-      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-      region: REGION,
-      service: 'ssm',
-      sha256: Sha256,
-    });
+  }
+
+  /** The signer, once the server has told the region its signatures must name. */
+  private signer(): Promise<SignatureV4> {
+    this.signerInstance ??= consoleSettings(this.endpoint.href).then(
+      ({ region }) =>
+        new SignatureV4({
+          credentials: { accessKeyId: this.credentials.accessKeyId, secretAccessKey: this.credentials.secretAccessKey },
+          region,
+          service: 'ssm',
+          sha256: Sha256,
+        }),
+      (error: unknown) => {
+        this.signerInstance = undefined;
+        throw new ApiError('NetworkError', `The server's settings could not be read: ${String(error)}`, 0);
+      },
+    );
+    return this.signerInstance;
   }
 
   /**
@@ -50,7 +61,8 @@ export class SsmClient {
   async call<T>(operation: string, input: object = {}): Promise<T> {
     const body = JSON.stringify(input);
     const target = operation.includes('.') ? operation : `AmazonSSM.${operation}`;
-    const signed = await this.signer.sign({
+    const signer = await this.signer();
+    const signed = await signer.sign({
       method: 'POST',
       protocol: this.endpoint.protocol,
       hostname: this.endpoint.hostname,
