@@ -9,6 +9,7 @@ import { createLogger } from '../server/pino-logger.js';
 import { startServer } from '../server/server.js';
 import { SELF_SIGNED_CERT_FILE, TLS_DIR } from '../server/tls-identity.js';
 import { systemClock } from '../shared/clock.js';
+import { addActivationCommands } from './activation-commands.js';
 import { addAgentCommands } from './agent-commands.js';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
 import { addAuditCommand } from './audit-commands.js';
@@ -195,6 +196,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   addReleaseCommands(program);
   addCommandCommands(program);
   addAgentCommands(program);
+  addActivationCommands(program);
   // Audit log (issue #10, item 11)
   addAuditCommand(program);
   // The program's own options (--version) only before a command, so that `mado releases publish

@@ -1,55 +1,17 @@
 /**
- * The commands the Activations page prints after CreateActivation, to paste on a node:
- * `npx mado agent register …` (the flags of `mado agent register`, see
- * src/cli/agent-commands.ts) and then `npx mado agent run` on the same state directory.
- * Values are quoted for a POSIX shell only when they need it.
+ * What the Activations page needs around the register commands (built in
+ * src/shared/register-command.ts, shared with `mado activations create`): the server's URL as
+ * nodes reach it and the tags typed in the form.
  */
 import type { Tag } from '../api/types.js';
 
-export const DEFAULT_AGENT_STATE_DIR = '/var/lib/mado-agent';
-
-export interface RegisterCommandInput {
-  /** The server's URL as nodes reach it (the console's own origin). */
-  readonly serverUrl: string;
-  readonly activationId: string;
-  readonly activationCode: string;
-  /** Extra tags for the node (the activation's own tags apply anyway). */
-  readonly tags?: readonly Tag[];
-  readonly stateDir?: string;
-  /** The server certificate's `SHA256:…` fingerprint (Mado.GetServerInfo), pinned by the node. */
-  readonly serverFingerprint?: string;
-}
-
-export interface RegisterCommands {
-  readonly register: string;
-  readonly run: string;
-  /** Both, one per line. */
-  readonly script: string;
-}
-
-/** `value` as one POSIX shell word: as is when safe, else in single quotes. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_\-.,:/=@+%]+$/.test(value)) {
-    return value;
-  }
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-export function buildRegisterCommands(input: RegisterCommandInput): RegisterCommands {
-  const stateDir = shellQuote(input.stateDir ?? DEFAULT_AGENT_STATE_DIR);
-  const words = [
-    'npx mado agent register',
-    `--server ${shellQuote(input.serverUrl.replace(/\/+$/, ''))}`,
-    `--activation-id ${shellQuote(input.activationId)}`,
-    `--activation-code ${shellQuote(input.activationCode)}`,
-    ...(input.serverFingerprint === undefined ? [] : [`--server-fingerprint ${shellQuote(input.serverFingerprint)}`]),
-    ...(input.tags ?? []).map((tag) => `--tag ${shellQuote(`${tag.Key}=${tag.Value}`)}`),
-    `--state-dir ${stateDir}`,
-  ];
-  const register = words.join(' ');
-  const run = `npx mado agent run --state-dir ${stateDir}`;
-  return { register, run, script: `${register}\n${run}` };
-}
+export {
+  buildRegisterCommands,
+  DEFAULT_AGENT_STATE_DIR,
+  shellQuote,
+  type RegisterCommandInput,
+  type RegisterCommands,
+} from '../../../src/shared/register-command.js';
 
 /** The console's own origin (scheme, host and port), which is also the API's address. */
 export function serverUrlOf(location: { readonly origin: string }): string {
