@@ -26,7 +26,7 @@ export interface OpenedMasterKey {
   readonly created: boolean;
 }
 
-function describe(location: MasterKeyLocation): string {
+function named(location: MasterKeyLocation): string {
   return location.source === 'file'
     ? `Master key file "${location.path}" (--master-key-file / MADO_MASTER_KEY_FILE)`
     : `Master key file "${location.path}"`;
@@ -68,7 +68,7 @@ export function openMasterKey(location: MasterKeyLocation): OpenedMasterKey {
   } catch (error) {
     if (isErrorCode(error, 'ENOENT')) {
       throw new ConfigError(
-        `${describe(location)} does not exist. Give the key file the store's secrets were sealed with, ` +
+        `${named(location)} does not exist. Give the key file the store's secrets were sealed with, ` +
           `or make a new one with: (umask 077; head -c 32 /dev/urandom > "${location.path}")`,
       );
     }
@@ -76,14 +76,14 @@ export function openMasterKey(location: MasterKeyLocation): OpenedMasterKey {
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
     throw new ConfigError(
-      `${describe(location)} has invalid permissions (0${mode.toString(8)}): group and others must have no access; ` +
+      `${named(location)} has invalid permissions (0${mode.toString(8)}): group and others must have no access; ` +
         `it should be 0600 or 0400. Fix it with: chmod 600 "${location.path}"`,
     );
   }
   const key = readFileSync(location.path);
   if (key.length !== MASTER_KEY_BYTES) {
     throw new ConfigError(
-      `${describe(location)} must hold exactly ${MASTER_KEY_BYTES} raw bytes; it holds ${key.length}. ` +
+      `${named(location)} must hold exactly ${MASTER_KEY_BYTES} raw bytes; it holds ${key.length}. ` +
         `Make one with: (umask 077; head -c 32 /dev/urandom > "${location.path}")`,
     );
   }
@@ -111,13 +111,13 @@ export async function verifyMasterKey(
   if (opened.created) {
     unlinkSync(location.path);
     throw new ConfigError(
-      `${describe(location)} was missing, but the secrets in this data directory were sealed with a master key: ` +
+      `${named(location)} was missing, but the secrets in this data directory were sealed with a master key: ` +
         `put the original master.key back (from your backup). Without it the stored access keys cannot be used; ` +
         `see "Access keys" in the README for starting over.`,
     );
   }
   throw new ConfigError(
-    `${describe(location)} holds a different master key from the one the secrets in this data directory were ` +
+    `${named(location)} holds a different master key from the one the secrets in this data directory were ` +
       `sealed with: start with the original key file. Without it the stored access keys cannot be used; ` +
       `see "Access keys" in the README for starting over.`,
   );
