@@ -30,7 +30,7 @@
  * bench/cpu-profile-summary.ts). Its throughput is lower than an unprofiled run's and is not the
  * figure to quote. `--per-operation` adds one API-only round per request kind of the mix.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,7 @@ import { buildServices, openDataDirStore } from '../src/server/server.js';
 import { BuiltinDocumentCatalog } from '../src/services/builtin-document-catalog.js';
 import { NO_DISPATCHER } from '../src/services/dispatch-notifier.js';
 import { KeyRing } from '../src/services/access-key-service.js';
+import { SecretBox } from '../src/services/secret-box.js';
 import { DEFAULT_QUOTAS, type ServiceContext } from '../src/services/service-context.js';
 import { systemClock } from '../src/shared/clock.js';
 import { silentLogger } from '../src/shared/logger.js';
@@ -271,7 +272,7 @@ export async function seed(dataDir: string, count: number): Promise<SeededWindow
           },
           accountId: '123456789012',
         };
-        const services = buildServices(ctx, new KeyRing(), {
+        const services = buildServices(ctx, new KeyRing(new SecretBox(randomBytes(32))), {
           documents: new BuiltinDocumentCatalog(),
           notifier: NO_DISPATCHER,
           onlineThresholdMs: 60_000,

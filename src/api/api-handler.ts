@@ -10,7 +10,7 @@
  * or `failed` with the error type, validation included) is recorded with the peer address, the
  * X-Amz-Target and the request id. Calls of read operations are not.
  */
-import { roleAllows, type AccessKey } from '../domain/access-key.js';
+import { roleAllows, type AccessKeyInfo } from '../domain/access-key.js';
 import type { Clock } from '../shared/clock.js';
 import { newUuid } from '../shared/ids.js';
 import { normaliseAddress, type AuditOutcome, type AuditRecorder } from '../shared/audit-recorder.js';
@@ -142,7 +142,7 @@ export class ApiHandler {
   /** The operation X-Amz-Target names and the access key one Authorization header claims (unverified). */
   private claimedCaller(
     headers: IncomingSignedRequest['headers'],
-  ): { operation: Operation<never>; key: AccessKey | undefined } | undefined {
+  ): { operation: Operation<never>; key: AccessKeyInfo | undefined } | undefined {
     const operation = OPERATIONS.get(header(headers, 'x-amz-target') ?? '');
     if (operation === undefined) {
       return undefined;
@@ -156,7 +156,7 @@ export class ApiHandler {
   /** Answers one API request. Never throws. */
   async handle(request: ApiRequest): Promise<ApiResponse> {
     const requestId = newUuid();
-    let caller: AccessKey | undefined;
+    let caller: AccessKeyInfo | undefined;
     let operation: Operation<never> | undefined;
     let authentication: ApiResponse['authentication'];
     const target = header(request.headers, 'x-amz-target');

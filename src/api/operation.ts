@@ -4,7 +4,7 @@
  * call and the result back to the wire; rules live in services/ and domain/.
  */
 import type { z } from 'zod';
-import type { AccessKey, OperationAccess } from '../domain/access-key.js';
+import type { AccessKeyInfo, OperationAccess } from '../domain/access-key.js';
 import type { AccessKeyService } from '../services/access-key-service.js';
 import type { AuditLog } from '../services/audit-log.js';
 import type { AgentReleaseService } from '../services/agent-release-service.js';
@@ -52,7 +52,7 @@ export interface RequestContext {
   readonly region: string;
   readonly accountId: string;
   /** The authenticated caller; undefined only when authentication is disabled. */
-  readonly caller: AccessKey | undefined;
+  readonly caller: AccessKeyInfo | undefined;
 }
 
 export interface Operation<I = unknown> {

@@ -43,7 +43,12 @@ async function runServer(flags: ServerFlags): Promise<void> {
     `Console:         ${server.consoleUrl}`,
     `Data directory:  ${config.dataDir}`,
   ];
-  if (server.bootstrap.generated !== undefined) {
+  const credentialsFile = config.secrets.adminCredentialsFile;
+  if (server.bootstrap.generated !== undefined && credentialsFile !== undefined) {
+    lines.push(
+      `Admin credentials: ${server.bootstrap.generated.accessKeyId}, secret written to ${credentialsFile} (0600)`,
+    );
+  } else if (server.bootstrap.generated !== undefined) {
     const key = server.bootstrap.generated;
     lines.push(
       'Admin credentials (shown once; store them now):',
@@ -135,6 +140,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option(
       '--allow-any-region',
       'accept signatures scoped to any region, not only MADO_REGION (env MADO_ALLOW_ANY_REGION=true)',
+    )
+    // Secrets at rest (issue #10)
+    .option(
+      '--master-key-file <file>',
+      'master key sealing stored secrets (env MADO_MASTER_KEY_FILE; default DATA_DIR/master.key)',
+    )
+    .option(
+      '--admin-credentials-file <file>',
+      'write a generated admin key to this new file instead of the banner (env MADO_ADMIN_CREDENTIALS_FILE)',
     )
     .action(async (flags: ServerFlags) => runServer(flags));
 

@@ -5,6 +5,7 @@
  * command's script says how long it takes (`sleep N`: N seconds of clock time) and how it ends
  * (`exit 1`: Failed). Each case asserts on the history the engine records (spec §6).
  */
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InvocationDetails } from '../domain/command.js';
 import type { ManagedNode } from '../domain/managed-node.js';
@@ -15,6 +16,7 @@ import type { Services } from '../api/operation.js';
 import type { DeliveredInvocation, InvocationOutcome, ServerMessage } from '../protocol/agent-protocol.js';
 import { buildServices } from '../server/server.js';
 import { KeyRing } from '../services/access-key-service.js';
+import { SecretBox } from '../services/secret-box.js';
 import { BuiltinDocumentCatalog } from '../services/builtin-document-catalog.js';
 import type { EngineNotifier } from '../services/engine-notifier.js';
 import { DEFAULT_QUOTAS, type ServiceContext } from '../services/service-context.js';
@@ -325,7 +327,7 @@ class Harness {
       sweepIntervalMs: MINUTE,
     });
     const relay = new EngineRelay();
-    const services = buildServices(ctx, new KeyRing(), {
+    const services = buildServices(ctx, new KeyRing(new SecretBox(randomBytes(32))), {
       documents: new BuiltinDocumentCatalog(),
       notifier: dispatcher,
       onlineThresholdMs: 10 * MINUTE,

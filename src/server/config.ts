@@ -12,6 +12,7 @@ import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import { loadGatewayLimits, loadHttpLimits, type HttpLimits } from './config-limits.js';
 import { loadTlsConfig, type ServerTlsConfig, type TlsFlags } from './config-tls.js';
+import { loadSecretsConfig, type SecretsConfig, type SecretsFlags } from './config-secrets.js';
 import { ConfigError, EnvReader, integer } from './config-values.js';
 
 export { ConfigError } from './config-values.js';
@@ -70,10 +71,12 @@ export interface ServerConfig {
   /** How long a new agent connection may take to send a valid hello (MADO_GATEWAY_HELLO_TIMEOUT_SECONDS). */
   readonly gatewayHelloTimeoutMs: number;
   readonly gatewayLimits: GatewayLimits;
+  // Secrets at rest (issue #10): the master key file and the admin credentials file.
+  readonly secrets: SecretsConfig;
 }
 
 /** Flags as parsed by the CLI (all optional strings/booleans). */
-export interface ServerFlags extends TlsFlags {
+export interface ServerFlags extends TlsFlags, SecretsFlags {
   readonly host?: string;
   readonly port?: string;
   readonly dataDir?: string;
@@ -142,10 +145,11 @@ export function loadServerConfig(flags: ServerFlags, environment: NodeJS.Process
   const quota = (name: string, fallback: number) => env.integer(name, fallback, 1, 10_000_000);
   const host = flags.host ?? environment.MADO_HOST ?? DEFAULTS.host;
   const agentBundle = env.text('MADO_AGENT_BUNDLE');
+  const dataDir = resolve(flags.dataDir ?? environment.MADO_DATA_DIR ?? DEFAULTS.dataDir);
   return Object.freeze({
     host,
     port,
-    dataDir: resolve(flags.dataDir ?? environment.MADO_DATA_DIR ?? DEFAULTS.dataDir),
+    dataDir,
     logLevel,
     basePath: basePath.replace(/\/+$/, '') || '/',
     authEnabled: !(flags.insecureDisableAuth ?? false),
@@ -174,6 +178,7 @@ export function loadServerConfig(flags: ServerFlags, environment: NodeJS.Process
     auditRetentionMs: env.days('MADO_AUDIT_RETENTION_DAYS', 90, 3650),
     gatewayHelloTimeoutMs: env.milliseconds('MADO_GATEWAY_HELLO_TIMEOUT_SECONDS', 10, 1, 600),
     gatewayLimits: loadGatewayLimits(env),
+    secrets: loadSecretsConfig(flags, environment, dataDir),
   });
 }
 

@@ -1,7 +1,8 @@
 /**
- * The server's data directory holds the database and every secret in it, so it must belong to
- * its owner alone. Invariant: the server never starts on a directory that grants any permission
- * to group or others (mode & 0o077 must be 0); a missing directory is created 0700.
+ * The server's data directory holds the database and, by default, the master key that seals its
+ * secrets (master.key), so it must belong to its owner alone. Invariant: the server never starts
+ * on a directory that grants any permission to group or others (mode & 0o077 must be 0); a
+ * missing directory is created 0700.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { ConfigError } from './config.js';

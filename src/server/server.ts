@@ -3,7 +3,6 @@
  * and starts/stops them in order. The only module that knows every layer.
  */
 import { readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
@@ -46,7 +45,9 @@ import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
 import { registerAgentRoutes } from './agent-routes.js';
+import { writeAdminCredentialsFile } from './admin-credentials-file.js';
 import { ensurePrivateDataDir } from './data-directory.js';
+import { openMasterKey, verifyMasterKey } from './master-key.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 import { TlsIdentity } from './tls-identity.js';
@@ -269,8 +270,15 @@ async function publishOwnAgentBundle(
 }
 
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
+  // Secrets at rest: the master key is checked before the store opens, and against it after.
+  ensurePrivateDataDir(config.dataDir);
+  const masterKey = openMasterKey(config.secrets.masterKey);
   const store = openDataDirStore(config.dataDir, clock, config.sqliteSynchronous);
-  const keyRing = new KeyRing();
+  await verifyMasterKey(store, config.secrets.masterKey, masterKey).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  const keyRing = new KeyRing(masterKey.box);
   const ctx: ServiceContext = {
     store,
     clock,
@@ -314,17 +322,24 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     windowDeleted: (windowId) => scheduler.windowDeleted(windowId),
     executionCancelRequested: (windowExecutionId) => runner.cancelRequested(windowExecutionId),
   });
-  const bootstrap = await services.accessKeys.bootstrap(config.adminKey);
-  const tokenKey = await store.putSettingIfAbsent('page-token-key', randomBytes(32).toString('base64'));
+  const sealed = await services.accessKeys.sealPlaintextSecrets();
+  if (sealed > 0) {
+    logger.info({ count: sealed }, 'access-key secrets stored in clear by an older Mado are now sealed');
+  }
+  const credentialsFile = config.secrets.adminCredentialsFile;
+  const bootstrap = await services.accessKeys.bootstrap(
+    config.adminKey,
+    credentialsFile === undefined ? undefined : (key) => writeAdminCredentialsFile(credentialsFile, key),
+  );
   const tls =
     config.tls.mode === 'off' ? undefined : TlsIdentity.open(config.tls, config.dataDir, config.host, clock.now());
   const api = new ApiHandler({
     services: { ...services, serverInfo: { fingerprint: () => tls?.fingerprint } },
-    pageTokens: new PageTokens(Buffer.from(tokenKey, 'base64'), clock),
+    pageTokens: new PageTokens(masterKey.box.deriveKey('page tokens'), clock),
     keyRing,
     verifier: config.authEnabled
       ? new SigV4Verifier({
-          lookupSecret: (accessKeyId) => keyRing.get(accessKeyId)?.secretAccessKey,
+          lookupSecret: (accessKeyId) => keyRing.secretOf(accessKeyId),
           clock,
           maxClockSkewMs: config.maxClockSkewMs,
           service: 'ssm',

@@ -10,7 +10,7 @@
  * - Methods that change several rows are atomic. `transaction(fn)` runs `fn` with a store bound
  *   to one transaction; anything thrown rolls it all back.
  */
-import type { AccessKey } from '../domain/access-key.js';
+import type { StoredAccessKey } from '../domain/access-key.js';
 import type { Activation } from '../domain/activation.js';
 import type { AgentRelease } from '../domain/agent-release.js';
 import type {
@@ -292,17 +292,20 @@ export interface Store {
   /** Forgets records created before `before`. @returns how many were removed. */
   pruneIdempotencyRecords(before: number): Promise<number>;
 
-  // Access keys
-  insertAccessKey(key: AccessKey): Promise<void>;
+  // Access keys. The store keeps the secret as it is given, sealed by the caller
+  // (services/secret-box.ts): it never sees a secret in clear.
+  insertAccessKey(key: StoredAccessKey): Promise<void>;
   /** Inserts or replaces (used for the bootstrap admin key from the environment). */
-  upsertAccessKey(key: AccessKey): Promise<void>;
+  upsertAccessKey(key: StoredAccessKey): Promise<void>;
   deleteAccessKey(accessKeyId: string): Promise<boolean>;
-  listAccessKeys(): Promise<AccessKey[]>;
+  listAccessKeys(): Promise<StoredAccessKey[]>;
 
   // Server settings (small named values such as the pagination-token key)
   getSetting(name: string): Promise<string | undefined>;
   /** Stores `value` unless a value exists; returns the value now stored. */
   putSettingIfAbsent(name: string, value: string): Promise<string>;
+  /** Stores `value`, replacing any value. */
+  putSetting(name: string, value: string): Promise<void>;
 
   // Activations and managed nodes
   insertActivation(activation: Activation): Promise<void>;

@@ -3,11 +3,11 @@
  * signing as SSM's). Admin only. The secret is returned once, by CreateAccessKey.
  */
 import { z } from 'zod';
-import { ACCESS_ROLES, type AccessKey } from '../../domain/access-key.js';
+import { ACCESS_ROLES, type AccessKey, type AccessKeyInfo } from '../../domain/access-key.js';
 import { defineOperation } from '../operation.js';
 import * as S from '../wire/shapes.js';
 
-function keyWire(key: AccessKey) {
+function keyWire(key: AccessKeyInfo) {
   return S.compact({
     AccessKeyId: key.accessKeyId,
     Role: key.role,

@@ -3,7 +3,7 @@
  * Kysely dialect, its migrations and its capabilities, and constructs this class.
  */
 import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
-import type { AccessKey } from '../../domain/access-key.js';
+import type { StoredAccessKey } from '../../domain/access-key.js';
 import type { Activation } from '../../domain/activation.js';
 import type { AgentRelease } from '../../domain/agent-release.js';
 import type { Command, CommandInvocation, PluginOutput } from '../../domain/command.js';
@@ -742,11 +742,11 @@ export class KyselyStore implements Store {
 
   // Access keys
 
-  async insertAccessKey(key: AccessKey): Promise<void> {
+  async insertAccessKey(key: StoredAccessKey): Promise<void> {
     await this.db.insertInto('access_keys').values(accessKeyToRow(key)).execute();
   }
 
-  async upsertAccessKey(key: AccessKey): Promise<void> {
+  async upsertAccessKey(key: StoredAccessKey): Promise<void> {
     const row = accessKeyToRow(key);
     const { access_key_id: _id, ...rest } = row;
     await this.db
@@ -761,7 +761,7 @@ export class KyselyStore implements Store {
     return Number(result.numDeletedRows) > 0;
   }
 
-  async listAccessKeys(): Promise<AccessKey[]> {
+  async listAccessKeys(): Promise<StoredAccessKey[]> {
     const rows = await this.db
       .selectFrom('access_keys')
       .selectAll()
@@ -785,6 +785,14 @@ export class KyselyStore implements Store {
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
     return (await this.getSetting(name))!;
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ name, value })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+      .execute();
   }
 
   // Audit log (queries in audit-queries.ts)

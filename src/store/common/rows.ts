@@ -1,5 +1,5 @@
 /** Mapping between domain records and table rows, shared by the SQL backends. */
-import type { AccessKey, AccessRole } from '../../domain/access-key.js';
+import type { AccessRole, StoredAccessKey } from '../../domain/access-key.js';
 import type { Activation } from '../../domain/activation.js';
 import type {
   Command,
@@ -276,20 +276,20 @@ export function rowToTaskInvocation(row: TaskInvocationsTable): TaskInvocation {
   };
 }
 
-export function accessKeyToRow(key: AccessKey): AccessKeysTable {
+export function accessKeyToRow(key: StoredAccessKey): AccessKeysTable {
   return {
     access_key_id: key.accessKeyId,
-    secret_access_key: key.secretAccessKey,
+    sealed_secret: key.sealedSecret,
     role: key.role,
     description: key.description ?? null,
     created_at: key.createdAt,
   };
 }
 
-export function rowToAccessKey(row: AccessKeysTable): AccessKey {
+export function rowToAccessKey(row: AccessKeysTable): StoredAccessKey {
   return {
     accessKeyId: row.access_key_id,
-    secretAccessKey: row.secret_access_key,
+    sealedSecret: row.sealed_secret,
     role: row.role as AccessRole,
     description: opt(row.description),
     createdAt: Number(row.created_at),

@@ -118,7 +118,8 @@ export interface IdempotencyRecordsTable {
 
 export interface AccessKeysTable {
   access_key_id: string;
-  secret_access_key: string;
+  /** The secret sealed with the master key (`v1:…`); see migration 0008. */
+  sealed_secret: string;
   role: string;
   description: string | null;
   created_at: number;

@@ -13,7 +13,7 @@
  * - `transaction(fn)` is all or nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccessKey } from '../../domain/access-key.js';
+import type { StoredAccessKey } from '../../domain/access-key.js';
 import type { MaintenanceWindow, WindowTarget, WindowTask } from '../../domain/maintenance-window.js';
 import type { Command } from '../../domain/command.js';
 import type { RunPlan, TaskExecution, TaskInvocation, WindowExecution } from '../../domain/window-execution.js';
@@ -1632,9 +1632,9 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
     });
 
     describe('access keys', () => {
-      const key = (overrides: Partial<AccessKey> = {}): AccessKey => ({
+      const key = (overrides: Partial<StoredAccessKey> = {}): StoredAccessKey => ({
         accessKeyId: 'AKIAMADO000000000001',
-        secretAccessKey: 'secret-1',
+        sealedSecret: 'v1:sealed-1',
         role: 'operator',
         description: 'CI pipeline',
         createdAt: T0,
@@ -1656,8 +1656,8 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
       it('refuses to insert a second key with the same id', async () => {
         await store.insertAccessKey(key());
-        await expect(store.insertAccessKey(key({ secretAccessKey: 'other' }))).rejects.toThrow();
-        expect((await store.listAccessKeys()).map((stored) => stored.secretAccessKey)).toEqual(['secret-1']);
+        await expect(store.insertAccessKey(key({ sealedSecret: 'v1:other' }))).rejects.toThrow();
+        expect((await store.listAccessKeys()).map((stored) => stored.sealedSecret)).toEqual(['v1:sealed-1']);
       });
 
       it('inserts a new key on upsert', async () => {
@@ -1667,7 +1667,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
       it('replaces an existing key on upsert', async () => {
         await store.insertAccessKey(key());
-        const replaced = key({ secretAccessKey: 'rotated', role: 'admin', description: undefined, createdAt: T0 + 5 });
+        const replaced = key({ sealedSecret: 'v1:rotated', role: 'admin', description: undefined, createdAt: T0 + 5 });
         await store.upsertAccessKey(replaced);
         expect(await store.listAccessKeys()).toEqual([replaced]);
       });
@@ -1682,18 +1682,25 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
 
     describe('settings', () => {
       it('returns undefined for a setting never stored', async () => {
-        expect(await store.getSetting('page-token-key')).toBeUndefined();
+        expect(await store.getSetting('example-setting')).toBeUndefined();
       });
 
       it('stores a setting that is absent and returns it', async () => {
-        expect(await store.putSettingIfAbsent('page-token-key', 'first')).toBe('first');
-        expect(await store.getSetting('page-token-key')).toBe('first');
+        expect(await store.putSettingIfAbsent('example-setting', 'first')).toBe('first');
+        expect(await store.getSetting('example-setting')).toBe('first');
       });
 
       it('keeps the first value of a setting and returns it to later writers', async () => {
-        await store.putSettingIfAbsent('page-token-key', 'first');
-        expect(await store.putSettingIfAbsent('page-token-key', 'second')).toBe('first');
-        expect(await store.getSetting('page-token-key')).toBe('first');
+        await store.putSettingIfAbsent('example-setting', 'first');
+        expect(await store.putSettingIfAbsent('example-setting', 'second')).toBe('first');
+        expect(await store.getSetting('example-setting')).toBe('first');
+      });
+
+      it('replaces a stored setting on put and creates an absent one', async () => {
+        await store.putSetting('example-setting', 'first');
+        expect(await store.getSetting('example-setting')).toBe('first');
+        await store.putSetting('example-setting', 'second');
+        expect(await store.getSetting('example-setting')).toBe('second');
       });
     });
 
@@ -1790,10 +1797,10 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
               response: '"x"',
               createdAt: T0,
             });
-            await trx.putSettingIfAbsent('page-token-key', 'value');
+            await trx.putSettingIfAbsent('example-setting', 'value');
             await trx.insertAccessKey({
               accessKeyId: 'AKIAMADO000000000001',
-              secretAccessKey: 's',
+              sealedSecret: 'v1:s',
               role: 'admin',
               createdAt: T0,
             });
@@ -1814,7 +1821,7 @@ export function describeStoreConformance(name: string, makeStore: () => Promise<
         expect(await store.getWindowExecution(execution.windowExecutionId)).toBeUndefined();
         expect(await store.getTags('MaintenanceWindow', window.windowId)).toEqual([]);
         expect(await store.getIdempotencyRecord('CreateMaintenanceWindow', 'token-1')).toBeUndefined();
-        expect(await store.getSetting('page-token-key')).toBeUndefined();
+        expect(await store.getSetting('example-setting')).toBeUndefined();
         expect(await store.listAccessKeys()).toEqual([]);
         // The audit id is free again, so the entry was rolled back too.
         await store.appendAudit({

@@ -171,6 +171,10 @@ export function openSqliteStore(
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   db.pragma('foreign_keys = ON');
+  // Deleted or moved row content is zeroed within its page rather than left in free space, so a
+  // value replaced in place (e.g. a secret in clear sealed by migration 0008) does not linger in
+  // the file. FAST costs no extra I/O: only pages written anyway are cleared.
+  db.pragma('secure_delete = FAST');
   db.pragma('busy_timeout = 5000');
   // 64 MiB of page cache (the default is 2 MiB): windows, targets and tasks are read at random.
   db.pragma('cache_size = -65536');
