@@ -19,6 +19,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          // Servers started by test/support serve HTTPS; clients trust them as users do.
+          provide: { serverTls: true },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },
@@ -27,6 +29,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          provide: { serverTls: true },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

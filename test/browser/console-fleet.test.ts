@@ -13,9 +13,15 @@ import { promisify } from 'node:util';
 import { DescribeActivationsCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openConsolePage, saveScreenshot, signInToConsole } from '../support/console-browser.js';
+import {
+  launchChromium,
+  localAgentArgs,
+  openConsolePage,
+  saveScreenshot,
+  signInToConsole,
+} from '../support/console-browser.js';
 import { AgentProcess } from '../support/agent-process.js';
-import { MADO_BIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const run = promisify(execFile);
@@ -26,7 +32,7 @@ const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
   server = await startServerProcess();
-  browser = await launchChromium();
+  browser = await launchChromium([server]);
 });
 
 afterAll(async () => {
@@ -54,22 +60,6 @@ async function follow(page: Page, name: string): Promise<void> {
     await toggle.click();
   }
   await page.getByRole('navigation', { name: 'Side navigation' }).getByRole('link', { name, exact: true }).click();
-}
-
-/** The words of a command line the page printed (it quotes nothing that these tests use). */
-function words(line: string): string[] {
-  expect(line).not.toMatch(/['"\\]/);
-  return line.trim().split(/\s+/);
-}
-
-/** `npx mado agent …` as printed, run as `node bin/mado.js agent …` with `stateDir` instead. */
-function localArgs(line: string, stateDir: string): string[] {
-  const argv = words(line);
-  expect(argv.slice(0, 2)).toEqual(['npx', 'mado']);
-  const stateAt = argv.indexOf('--state-dir');
-  expect(argv[stateAt + 1]).toBe('/var/lib/mado-agent');
-  argv[stateAt + 1] = stateDir;
-  return [MADO_BIN, ...argv.slice(2)];
 }
 
 describe('web console: managed nodes, activations, documents', () => {
@@ -102,19 +92,19 @@ describe('web console: managed nodes, activations, documents', () => {
     expect(registerLine).toMatch(
       new RegExp(
         `^npx mado agent register --server ${server.url.replace(/[.]/g, '\\.')} --activation-id [0-9a-f-]{36} ` +
-          '--activation-code \\S+ --tag Role=web --state-dir /var/lib/mado-agent$',
+          `--activation-code \\S+ --server-fingerprint ${server.fingerprint} --tag Role=web --state-dir /var/lib/mado-agent$`,
       ),
     );
     expect(runLine).toBe('npx mado agent run --state-dir /var/lib/mado-agent');
 
     // Run the printed command for real, in the test's own state directory.
     const stateDir = mkdtempSync(join(tmpdir(), 'mado-console-agent-'));
-    const { stdout } = await run(process.execPath, localArgs(registerLine, stateDir), {
+    const { stdout } = await run(process.execPath, localAgentArgs(registerLine, stateDir), {
       env: { PATH: process.env.PATH ?? '' },
     });
     const nodeId = /mi-[0-9a-f]{17}/.exec(stdout)?.[0];
     expect(nodeId, stdout).toBeDefined();
-    expect(localArgs(runLine, stateDir).slice(1)).toEqual(['agent', 'run', '--state-dir', stateDir]);
+    expect(localAgentArgs(runLine, stateDir).slice(1)).toEqual(['agent', 'run', '--state-dir', stateDir]);
     const agent = new AgentProcess({ nodeId: nodeId!, stateDir });
     agents.push(agent);
     agent.start();

@@ -23,7 +23,7 @@ let fleet: Fleet;
 
 beforeAll(async () => {
   server = await startServerProcess();
-  browser = await launchChromium();
+  browser = await launchChromium([server]);
   fleet = await startFleet(server, [{ Env: 'run' }, { Env: 'run' }], { name: 'run' });
 });
 

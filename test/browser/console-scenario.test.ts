@@ -64,7 +64,7 @@ describe('the scenario done by clicking in the web console', () => {
     const [started] = await Promise.all([
       startFleet(server, NODE_TAGS, { name: 'console-scenario', bundle: bundles.oldBundle }),
       publishScenarioStores(server, scratch, bundles),
-      launchChromium().then((launched) => (browser = launched)),
+      launchChromium([server]).then((launched) => (browser = launched)),
     ]);
     fleet = started;
     page = await browser.newPage({ viewport: WIDE });
@@ -179,7 +179,7 @@ describe('the scenario done by clicking in the web console', () => {
   });
 
   it('registers a target by resource group, and deregisters it', async () => {
-    const group = await callRaw(server.url, 'Mado.CreateResourceGroup', {
+    const group = await callRaw(server, 'Mado.CreateResourceGroup', {
       Name: 'web-servers',
       Description: 'The web tier',
       Targets: [{ Key: 'tag:Role', Values: ['web'] }],

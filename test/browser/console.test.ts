@@ -21,7 +21,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startServerProcess();
-  browser = await launchChromium();
+  browser = await launchChromium([server]);
 });
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSsm } from '../support/aws-cli.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
@@ -60,9 +60,7 @@ describe('agent self-update on real agents', () => {
         env: {
           PATH: process.env.PATH ?? '',
           HOME: scratch,
-          MADO_ENDPOINT_URL: server.url,
-          MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-          MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+          ...server.cliEnv(),
         },
       });
       return { stdout, stderr, code: 0 };
@@ -89,7 +87,7 @@ describe('agent self-update on real agents', () => {
   }
 
   async function updateWithAwsCli(instanceId: string, parameters: Record<string, string[]>): Promise<string> {
-    const sent = await awsSsm<{ Command: { CommandId: string } }>(server.url, [
+    const sent = await awsSsm<{ Command: { CommandId: string } }>(server, [
       'send-command',
       '--document-name',
       'AWS-UpdateSSMAgent',
@@ -194,7 +192,7 @@ describe('agent self-update on real agents', () => {
   it('skips the update, with Success, when the node already runs the version (AWS CLI)', async () => {
     const commandId = await updateWithAwsCli(nodeA, { version: [NEW] });
     expect((await waitForCommand(commandId)).Status).toBe('Success');
-    const invocation = await awsSsm<{ Status: string; StandardOutputContent: string }>(server.url, [
+    const invocation = await awsSsm<{ Status: string; StandardOutputContent: string }>(server, [
       'get-command-invocation',
       '--command-id',
       commandId,

@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../support/fleet.js';
 import { callRaw } from '../support/raw-client.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const run = promisify(execFile);
@@ -39,6 +39,11 @@ interface OutputWire {
   readonly StandardErrorCapped: boolean;
   readonly OutputCapBytes: number;
   readonly Complete: boolean;
+}
+
+function withoutEndpoint(env: Record<string, string>): Record<string, string> {
+  const { MADO_ENDPOINT_URL: _endpoint, ...rest } = env;
+  return rest;
 }
 
 describe('the full output of a command', () => {
@@ -72,7 +77,7 @@ describe('the full output of a command', () => {
   }
 
   async function output(input: Record<string, unknown>) {
-    return callRaw(server.url, 'Mado.GetCommandInvocationOutput', input);
+    return callRaw(server, 'Mado.GetCommandInvocationOutput', input);
   }
 
   it('returns output longer than 24,000 characters whole, where GetCommandInvocation cuts it', async () => {
@@ -113,8 +118,8 @@ describe('the full output of a command', () => {
         cwd: REPO_ROOT,
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
-          MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-          MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+          // The flag names the endpoint; the environment only the key and the certificate.
+          ...withoutEndpoint(server.cliEnv()),
         },
         maxBuffer: 16 * 1024 * 1024,
       },
@@ -128,9 +133,7 @@ describe('the full output of a command', () => {
         cwd: REPO_ROOT,
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
-          MADO_ENDPOINT_URL: server.url,
-          MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-          MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+          ...server.cliEnv(),
         },
         maxBuffer: 16 * 1024 * 1024,
       },

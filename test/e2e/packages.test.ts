@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSsm } from '../support/aws-cli.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
 import { callRaw } from '../support/raw-client.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
@@ -73,9 +73,7 @@ describe('packages on two real agents', () => {
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
           HOME: process.env.HOME ?? tmpdir(),
-          MADO_ENDPOINT_URL: server.url,
-          MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-          MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+          ...server.cliEnv(),
         },
         timeout: 60_000,
       });
@@ -179,7 +177,7 @@ describe('packages on two real agents', () => {
       ['2.0.0', true],
       ['1.0.0', false],
     ]);
-    const latest = await callRaw(server.url, 'Mado.GetPackageVersion', { Name: 'metrics-agent', Version: '' });
+    const latest = await callRaw(server, 'Mado.GetPackageVersion', { Name: 'metrics-agent', Version: '' });
     expect(latest.body).toMatchObject({
       PackageVersion: { Version: '2.0.0', IsLatest: true, Manifest: { publisher: 'Mado examples' } },
     });
@@ -202,7 +200,7 @@ describe('packages on two real agents', () => {
     expect(refused.stderr).toContain('packages.linux._any.x86_64.uninstal: is not an entry field');
     expect(refused.stderr).toContain('packages.linux._any.x86_64.uninstall: is required');
 
-    const notGzip = await callRaw(server.url, 'Mado.PublishPackage', {
+    const notGzip = await callRaw(server, 'Mado.PublishPackage', {
       Name: 'broken',
       Version: '1.0.0',
       Archive: Buffer.from('just text').toString('base64'),
@@ -215,12 +213,12 @@ describe('packages on two real agents', () => {
     const again = await mado(['packages', 'publish', 'metrics-agent', '1.0.0', join(EXAMPLE, '1.0.0')]);
     expect(again.exitCode).toBe(1);
     expect(again.stderr).toContain('AlreadyExistsException: Package metrics-agent version 1.0.0 already exists');
-    const missing = await callRaw(server.url, 'Mado.ListPackageVersions', { Name: 'broken' });
+    const missing = await callRaw(server, 'Mado.ListPackageVersions', { Name: 'broken' });
     expect(missing.body).toMatchObject({ __type: 'DoesNotExistException', message: 'Package broken does not exist.' });
   });
 
   it('installs 1.0.0 on both nodes with AWS-ConfigureAWSPackage sent by the AWS CLI', async () => {
-    const sent = await awsSsm<{ Command: { CommandId: string } }>(server.url, [
+    const sent = await awsSsm<{ Command: { CommandId: string } }>(server, [
       'send-command',
       '--document-name',
       'AWS-ConfigureAWSPackage',
@@ -334,7 +332,7 @@ describe('packages on two real agents', () => {
 
     const listed = await eventually(
       () =>
-        awsSsm<{ Entries: Record<string, string>[] }>(server.url, [
+        awsSsm<{ Entries: Record<string, string>[] }>(server, [
           'list-inventory-entries',
           '--instance-id',
           fleet.nodeIds[0]!,

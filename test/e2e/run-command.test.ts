@@ -21,8 +21,9 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess, registerAgent } from '../support/agent-process.js';
+import { awsCliEndpointArgs, awsCliEnv } from '../support/aws-cli.js';
 import { callRaw } from '../support/raw-client.js';
-import { ADMIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const run = promisify(execFile);
@@ -66,6 +67,7 @@ describe('Run Command on three real agents', () => {
       registered.push(
         await registerAgent({
           serverUrl: server.url,
+          serverFingerprint: server.fingerprint!,
           activationId: activation.ActivationId!,
           activationCode: activation.ActivationCode!,
           tags: { Env: env },
@@ -149,20 +151,13 @@ describe('Run Command on three real agents', () => {
   });
 
   it('runs by resource group through the AWS CLI and shows the output', async () => {
-    const group = await callRaw(server.url, 'Mado.CreateResourceGroup', {
+    const group = await callRaw(server, 'Mado.CreateResourceGroup', {
       Name: 'development',
       Targets: [{ Key: 'tag:Env', Values: ['dev'] }],
     });
     expect(group.status).toBe(200);
-    const env = {
-      PATH: process.env.PATH ?? '',
-      AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-    };
-    const common = ['--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json'];
+    const env = awsCliEnv();
+    const common = awsCliEndpointArgs(server);
     const sent = JSON.parse(
       (
         await run(
@@ -208,15 +203,8 @@ describe('Run Command on three real agents', () => {
     expect(byGroup?.TargetCount).toBe(1);
     expect((await waitForCommand(byGroup!.CommandId!)).Status).toBe('Success');
 
-    const env = {
-      PATH: process.env.PATH ?? '',
-      AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-      AWS_CONFIG_FILE: '/dev/null',
-      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      AWS_PAGER: '',
-    };
-    const common = ['--endpoint-url', server.url, '--region', 'us-east-1', '--output', 'json'];
+    const env = awsCliEnv();
+    const common = awsCliEndpointArgs(server);
     const send = async (...selector: string[]) =>
       (
         JSON.parse(

@@ -220,7 +220,7 @@ describe('the scenario of SCENARIO.md on three real agents, driven with the AWS 
   let dueAt: number;
 
   /** `aws ssm …` against the server (admin key, JSON output, parsed). */
-  const aws = <T = Record<string, unknown>>(args: readonly string[]) => awsSsm<T>(server.url, args);
+  const aws = <T = Record<string, unknown>>(args: readonly string[]) => awsSsm<T>(server, args);
 
   /** `mado …` (Mado's own CLI) signed with the admin key; fails the test on a non-zero exit. */
   const mado = (args: readonly string[]) => madoCli(server, scratch, args);

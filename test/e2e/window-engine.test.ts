@@ -278,15 +278,16 @@ describe('the window engine on three real agents', () => {
     expect(c.start).toBeGreaterThanOrEqual(Math.max(a.end, b.end));
 
     // The same history through the AWS CLI.
-    const cliExecutions = await awsSsm<{ WindowExecutions: { WindowExecutionId: string; Status: string }[] }>(
-      server.url,
-      ['describe-maintenance-window-executions', '--window-id', windowId],
-    );
+    const cliExecutions = await awsSsm<{ WindowExecutions: { WindowExecutionId: string; Status: string }[] }>(server, [
+      'describe-maintenance-window-executions',
+      '--window-id',
+      windowId,
+    ]);
     expect(cliExecutions.WindowExecutions).toEqual([
       expect.objectContaining({ WindowExecutionId: executionId, Status: 'SUCCESS' }),
     ]);
     const cliTasks = await awsSsm<{ WindowExecutionTaskIdentities: { TaskExecutionId: string; Status: string }[] }>(
-      server.url,
+      server,
       ['describe-maintenance-window-execution-tasks', '--window-execution-id', executionId],
     );
     expect(cliTasks.WindowExecutionTaskIdentities.map((task) => task.Status)).toEqual([
@@ -295,16 +296,13 @@ describe('the window engine on three real agents', () => {
       'SUCCESS',
     ]);
     for (const task of cliTasks.WindowExecutionTaskIdentities) {
-      const cliInvocations = await awsSsm<{ WindowExecutionTaskInvocationIdentities: { Status: string }[] }>(
-        server.url,
-        [
-          'describe-maintenance-window-execution-task-invocations',
-          '--window-execution-id',
-          executionId,
-          '--task-id',
-          task.TaskExecutionId,
-        ],
-      );
+      const cliInvocations = await awsSsm<{ WindowExecutionTaskInvocationIdentities: { Status: string }[] }>(server, [
+        'describe-maintenance-window-execution-task-invocations',
+        '--window-execution-id',
+        executionId,
+        '--task-id',
+        task.TaskExecutionId,
+      ]);
       expect(cliInvocations.WindowExecutionTaskInvocationIdentities.map((invocation) => invocation.Status)).toEqual([
         'SUCCESS',
         'SUCCESS',

@@ -10,13 +10,11 @@
  *   no WebSocket, so it can send nothing to run; the agent's log says why. Registration through
  *   it fails before the activation code is sent.
  */
-import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   CreateActivationCommand,
   DescribeInstanceInformationCommand,
@@ -26,28 +24,10 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSelfSignedCertificate } from '../../src/server/self-signed-certificate.js';
-import { AgentProcess, registerAgent } from '../support/agent-process.js';
-import {
-  freePort,
-  MADO_BIN,
-  selfSignedCertPath,
-  startServerProcess,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { AgentProcess, readServerTrust as trustOf, registerAgent } from '../support/agent-process.js';
+import { freePort, selfSignedCertPath, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { certificateFingerprint as fingerprintOf } from '../support/tls.js';
 import { eventually } from '../support/wait.js';
-
-const run = promisify(execFile);
-
-function fingerprintOf(pem: string): string {
-  return `SHA256:${new X509Certificate(pem).fingerprint256}`;
-}
-
-function trustOf(stateDir: string): { pins: string[]; insecureHttp: boolean } {
-  return JSON.parse(readFileSync(join(stateDir, 'server-trust.json'), 'utf8')) as {
-    pins: string[];
-    insecureHttp: boolean;
-  };
-}
 
 async function runEcho(ssm: SSMClient, nodeId: string, text: string): Promise<string> {
   const sent = await ssm.send(
@@ -204,25 +184,14 @@ describe('TLS with a pinned server certificate', () => {
       );
       expect(seen.connections).toBeGreaterThan(0);
       // Registration through the impostor fails before the activation code is sent.
-      const stateDir = mkdtempSync(join(tmpdir(), 'mado-agent-'));
-      const refused = await run(process.execPath, [
-        MADO_BIN,
-        'agent',
-        'register',
-        '--server',
-        `https://127.0.0.1:${port}`,
-        '--activation-id',
-        activation.id,
-        '--activation-code',
-        activation.code,
-        '--state-dir',
-        stateDir,
-        '--server-fingerprint',
-        trustOf(agent.agent.stateDir).pins[0]!,
-      ]).catch((error: { code: number; stderr: string }) => error);
-      expect(refused).toMatchObject({ code: 1 });
-      expect((refused as { stderr: string }).stderr).toContain('not the pinned');
-      rmSync(stateDir, { recursive: true, force: true });
+      await expect(
+        registerAgent({
+          serverUrl: `https://127.0.0.1:${port}`,
+          activationId: activation.id,
+          activationCode: activation.code,
+          serverFingerprint: trustOf(agent.agent.stateDir).pins[0]!,
+        }),
+      ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('not the pinned') });
       expect(seen).toMatchObject({ requests: 0, upgrades: 0 });
       expect(agent.output()).toContain('refusing the server');
     } finally {

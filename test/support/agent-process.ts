@@ -4,7 +4,7 @@
  * so a test can stop it, kill -9 it, and start it again on the same state.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,10 @@ export interface RegisteredAgent {
   readonly stateDir: string;
 }
 
+/**
+ * `mado agent register` into a new state directory. On failure the directory is removed and
+ * execFile's error (with `code` and `stderr`) is thrown.
+ */
 export async function registerAgent(options: {
   readonly serverUrl: string;
   readonly activationId: string;
@@ -43,12 +47,25 @@ export async function registerAgent(options: {
     ...(options.name === undefined ? [] : ['--name', options.name]),
     ...(options.serverFingerprint === undefined ? [] : ['--server-fingerprint', options.serverFingerprint]),
   ];
-  const { stdout } = await run(process.execPath, args, { env: { PATH: process.env.PATH ?? '' } });
+  const { stdout } = await run(process.execPath, args, { env: { PATH: process.env.PATH ?? '' } }).catch(
+    (error: unknown) => {
+      rmSync(stateDir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   const nodeId = /mi-[0-9a-f]{17}/.exec(stdout)?.[0];
   if (nodeId === undefined) {
     throw new Error(`agent register printed no node id:\n${stdout}`);
   }
   return { nodeId, stateDir };
+}
+
+/** The agent's stored trust in the server (`server-trust.json` of its state directory). */
+export function readServerTrust(stateDir: string): { pins: string[]; insecureHttp: boolean } {
+  return JSON.parse(readFileSync(join(stateDir, 'server-trust.json'), 'utf8')) as {
+    pins: string[];
+    insecureHttp: boolean;
+  };
 }
 
 export interface AgentProcessOptions {

@@ -1,11 +1,12 @@
 /**
  * Debian's unmodified AWS CLI v2, always by its path (another `aws`, v1, may come first on
- * PATH), in a clean environment: nothing from the developer's own AWS setup leaks in.
+ * PATH), in a clean environment: nothing from the developer's own AWS setup leaks in. Over
+ * HTTPS it trusts the server's certificate with `--ca-bundle`, as a user would.
  */
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import { ADMIN, type Credentials } from './server-process.js';
+import { ADMIN, type Credentials, type Endpoint } from './server-process.js';
 
 export const AWS_CLI = '/usr/bin/aws';
 
@@ -34,18 +35,32 @@ export function awsCliEnv(options: AwsCliOptions = {}): NodeJS.ProcessEnv {
   };
 }
 
+/** `--endpoint-url`, `--ca-bundle` (over HTTPS), `--region` and `--output json` for `endpoint`. */
+export function awsCliEndpointArgs(endpoint: string | Endpoint): string[] {
+  const { url, caFile } = typeof endpoint === 'string' ? { url: endpoint, caFile: undefined } : endpoint;
+  return [
+    '--endpoint-url',
+    url,
+    ...(caFile === undefined ? [] : ['--ca-bundle', caFile]),
+    '--region',
+    'us-east-1',
+    '--output',
+    'json',
+  ];
+}
+
 /** Runs `aws ssm <args>` against `endpoint` with JSON output. */
-export function runAwsSsm(endpoint: string, args: readonly string[], options: AwsCliOptions = {}) {
-  return execFileAsync(
-    AWS_CLI,
-    ['ssm', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json'],
-    { env: awsCliEnv(options), maxBuffer: 16 * 1024 * 1024, timeout: 30_000 },
-  );
+export function runAwsSsm(endpoint: string | Endpoint, args: readonly string[], options: AwsCliOptions = {}) {
+  return execFileAsync(AWS_CLI, ['ssm', ...args, ...awsCliEndpointArgs(endpoint)], {
+    env: awsCliEnv(options),
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 30_000,
+  });
 }
 
 /** Runs `aws ssm <args>` and parses its JSON output; an empty output (no response fields) is `{}`. */
 export async function awsSsm<T = Record<string, unknown>>(
-  endpoint: string,
+  endpoint: string | Endpoint,
   args: readonly string[],
   options: AwsCliOptions = {},
 ): Promise<T> {

@@ -2,13 +2,16 @@
  * The web console in a real browser for tests: Debian's Chromium (`/usr/bin/chromium`, installed
  * by .ci/run; never a downloaded one) driven by playwright-core with the headless flags the
  * project uses, pages that fail the test on any uncaught error, the sign-in form, and
- * screenshots under test-artifacts/console/.
+ * screenshots under test-artifacts/console/. Over HTTPS the browser trusts exactly the servers
+ * it is given, pinned by their public key (`--ignore-certificate-errors-spki-list`), and no other
+ * certificate error is ignored.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { ADMIN, REPO_ROOT, type Credentials } from './server-process.js';
+import { ADMIN, MADO_BIN, REPO_ROOT, type Credentials, type Endpoint } from './server-process.js';
+import { spkiSha256Base64 } from './tls.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -22,9 +25,13 @@ export const CHROMIUM_ARGS = [
 /** Where browser tests save their screenshots (a CI artifact; not committed). */
 export const SCREENSHOTS = join(REPO_ROOT, 'test-artifacts', 'console');
 
-export async function launchChromium(): Promise<Browser> {
+/** Chromium that trusts the certificates of `trusted` (servers over HTTPS; plain HTTP needs none). */
+export async function launchChromium(trusted: readonly Endpoint[] = []): Promise<Browser> {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const pins = trusted.flatMap((endpoint) => (endpoint.caPem === undefined ? [] : [spkiSha256Base64(endpoint.caPem)]));
+  // Playwright gives Chromium its own --user-data-dir, without which the pin list is ignored.
+  const pinArgs = pins.length === 0 ? [] : [`--ignore-certificate-errors-spki-list=${pins.join(',')}`];
+  return chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...pinArgs] });
 }
 
 /** A page whose uncaught errors fail the test when it closes. */
@@ -53,4 +60,23 @@ export async function signInToConsole(page: Page, url: string, credentials: Cred
 /** A full-page screenshot `test-artifacts/console/<name>.png`. */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The words of a command line the console printed (it quotes nothing that these tests use). */
+export function commandWords(line: string): string[] {
+  expect(line).not.toMatch(/['"\\]/);
+  return line.trim().split(/\s+/);
+}
+
+/**
+ * A `npx mado agent …` line the console printed, as arguments of `node` running this checkout's
+ * `bin/mado.js`, with `stateDir` instead of the printed default state directory.
+ */
+export function localAgentArgs(line: string, stateDir: string): string[] {
+  const argv = commandWords(line);
+  expect(argv.slice(0, 2)).toEqual(['npx', 'mado']);
+  const stateAt = argv.indexOf('--state-dir');
+  expect(argv[stateAt + 1]).toBe('/var/lib/mado-agent');
+  argv[stateAt + 1] = stateDir;
+  return [MADO_BIN, ...argv.slice(2)];
 }

@@ -1,6 +1,7 @@
 /**
  * A fleet of real agent processes for end-to-end tests: registered through a real activation
- * (each with its own state directory and tags), started, and awaited Online.
+ * (each with its own state directory and tags, pinning the server's certificate over HTTPS),
+ * started, and awaited Online.
  */
 import { CreateActivationCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import { AgentProcess, registerAgent } from './agent-process.js';
@@ -35,6 +36,7 @@ export async function startFleet(
       activationId: activation.ActivationId!,
       activationCode: activation.ActivationCode!,
       tags: nodeTags,
+      ...(server.fingerprint === undefined ? {} : { serverFingerprint: server.fingerprint }),
     });
     const agent = new AgentProcess(registered, options.bundle === undefined ? {} : { bundle: options.bundle });
     agent.start();

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Fleet } from './fleet.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, type ServerProcess } from './server-process.js';
+import { MADO_BIN, REPO_ROOT, type ServerProcess } from './server-process.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -41,9 +41,7 @@ export async function madoCli(server: ServerProcess, home: string, args: readonl
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: home,
-        MADO_ENDPOINT_URL: server.url,
-        MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-        MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+        ...server.cliEnv(),
       },
       timeout: 60_000,
     });

@@ -3,6 +3,9 @@
  * restarts that agents must find again) with its own data directory, and gives tests its URL,
  * admin credentials and an @aws-sdk/client-ssm client. With `tls: true` the server serves HTTPS
  * with its self-signed certificate: `fingerprint` and `caPem` describe it and `client()` trusts it.
+ * The e2e and browser projects serve HTTPS by default (vitest.config.ts provides `serverTls`), so
+ * their clients trust the certificate the way users do: the SDK and raw requests by its PEM, the
+ * AWS CLI with `--ca-bundle`, the mado CLI with NODE_EXTRA_CA_CERTS, agents by its fingerprint.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { inject } from 'vitest';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const MADO_BIN = join(REPO_ROOT, 'bin', 'mado.js');
@@ -25,13 +29,32 @@ export const ADMIN: Credentials = {
   secretAccessKey: 'test-admin-secret-key-0123456789abcdef',
 };
 
-export interface ServerProcess {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Servers of this project serve HTTPS unless a test says otherwise (`StartOptions.tls`). */
+    readonly serverTls?: boolean;
+  }
+}
+
+/** Where a client reaches the server, and what it trusts there over HTTPS. */
+export interface Endpoint {
+  readonly url: string;
+  /** The server's self-signed certificate (PEM); undefined over plain HTTP. */
+  readonly caPem?: string | undefined;
+  /** A file holding `caPem` (for `--ca-bundle`, NODE_EXTRA_CA_CERTS); undefined over plain HTTP. */
+  readonly caFile?: string | undefined;
+}
+
+export interface ServerProcess extends Endpoint {
+  /** The banner's URL, a wildcard host (`--host 0.0.0.0`) replaced by 127.0.0.1. */
   readonly url: string;
   readonly dataDir: string;
   /** The banner's `Fingerprint:` (`SHA256:…`); undefined over plain HTTP. */
   readonly fingerprint: string | undefined;
   /** The self-signed certificate (PEM) in the data directory at start; undefined over plain HTTP. */
   readonly caPem: string | undefined;
+  /** The certificate file in the data directory; undefined over plain HTTP. */
+  readonly caFile: string | undefined;
   readonly process: ChildProcessWithoutNullStreams;
   /** Everything the process printed so far. */
   output(): string;
@@ -40,6 +63,11 @@ export interface ServerProcess {
    * data directory's certificate as it is when called (a rotated one included).
    */
   client(credentials?: Credentials): SSMClient;
+  /**
+   * The environment by which `mado` CLI commands reach this server signed with `credentials`
+   * (default: the admin key), trusting its certificate over HTTPS (NODE_EXTRA_CA_CERTS).
+   */
+  cliEnv(credentials?: Credentials): Record<string, string>;
   /** SIGTERM and wait for exit; returns the exit code. */
   stop(): Promise<number | null>;
   /** Stops the server and removes its data directory. */
@@ -58,7 +86,10 @@ export interface StartOptions {
   readonly port?: number;
   /** Set the admin key through the environment (default true). */
   readonly adminFromEnv?: boolean;
-  /** Pass `--tls`: HTTPS with the self-signed certificate of the data directory. */
+  /**
+   * Pass `--tls`: HTTPS with the self-signed certificate of the data directory. Default: the
+   * project's `serverTls` (true in the e2e and browser projects, false elsewhere).
+   */
   readonly tls?: boolean;
 }
 
@@ -102,7 +133,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
       String(options.port ?? 0),
       '--data-dir',
       dataDir,
-      ...(options.tls === true ? ['--tls'] : []),
+      ...((options.tls ?? inject('serverTls') ?? false) ? ['--tls'] : []),
       ...(options.args ?? []),
     ],
     { env, stdio: 'pipe' },
@@ -110,7 +141,7 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
+  const bannerUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000);
     const check = () => {
       const match = /API: +(https?:\/\/\S+)/.exec(output);
@@ -137,14 +168,20 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     }
     return exited;
   };
+  const url = bannerUrl.replace(
+    /^(https?:\/\/)(?:0\.0\.0\.0|\[::\])(:\d+)$/,
+    (_all, scheme: string, port: string) => `${scheme}127.0.0.1${port}`,
+  );
   const fingerprint = /Fingerprint: +(SHA256:\S+)/.exec(output)?.[1];
   const certPath = selfSignedCertPath(dataDir);
-  const caPem = url.startsWith('https:') && existsSync(certPath) ? readFileSync(certPath, 'utf8') : undefined;
+  const overTls = url.startsWith('https:') && existsSync(certPath);
+  const caPem = overTls ? readFileSync(certPath, 'utf8') : undefined;
   return {
     url,
     dataDir,
     fingerprint,
     caPem,
+    caFile: overTls ? certPath : undefined,
     process: child,
     output: () => output,
     client: (credentials = ADMIN) =>
@@ -157,6 +194,12 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
           ? {}
           : { requestHandler: { httpsAgent: new HttpsAgent({ ca: readFileSync(certPath, 'utf8') }) } }),
       }),
+    cliEnv: (credentials = ADMIN) => ({
+      MADO_ENDPOINT_URL: url,
+      MADO_ACCESS_KEY_ID: credentials.accessKeyId,
+      MADO_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      ...(overTls ? { NODE_EXTRA_CA_CERTS: certPath } : {}),
+    }),
     stop,
     dispose: async () => {
       await stop();
