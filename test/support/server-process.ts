@@ -59,10 +59,11 @@ export interface ServerProcess extends Endpoint {
   /** Everything the process printed so far. */
   output(): string;
   /**
-   * An SDK client signed with `credentials` (default: the admin key); over HTTPS it trusts the
+   * An SDK client signed with `credentials` (default: the admin key) in `region` (default
+   * us-east-1, the server's default MADO_REGION); over HTTPS it trusts the
    * data directory's certificate as it is when called (a rotated one included).
    */
-  client(credentials?: Credentials): SSMClient;
+  client(credentials?: Credentials, region?: string): SSMClient;
   /**
    * The environment by which `mado` CLI commands reach this server signed with `credentials`
    * (default: the admin key), trusting its certificate over HTTPS (NODE_EXTRA_CA_CERTS).
@@ -184,10 +185,10 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     caFile: overTls ? certPath : undefined,
     process: child,
     output: () => output,
-    client: (credentials = ADMIN) =>
+    client: (credentials = ADMIN, region = 'us-east-1') =>
       new SSMClient({
         endpoint: url,
-        region: 'us-east-1',
+        region,
         credentials,
         maxAttempts: 1,
         ...(caPem === undefined
