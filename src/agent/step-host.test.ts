@@ -14,7 +14,7 @@ import { NOT_RUN_AFTER_RESTART_MESSAGE, recoverHostedStep } from './step-recover
 /** The real host, run from the TypeScript sources. */
 const HOST: StepHostCommand = {
   command: process.execPath,
-  args: ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'step-host-main.test-entry.ts')],
+  args: ['--import', import.meta.resolve('tsx'), join(import.meta.dirname, 'step-host-main.ts'), 'step-host'],
 };
 const COMMAND_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
