@@ -32,12 +32,17 @@ export class CappedOutput {
 
   /** The kept text, with a closing note when bytes were dropped. */
   text(): string {
-    const text = Buffer.concat(this.chunks).toString('utf8');
-    if (!this.isTruncated) {
-      return text;
-    }
-    return `${text}\n---Output truncated: the agent kept the first ${this.keptBytes} of ${this.totalBytes} bytes---\n`;
+    return cappedText(Buffer.concat(this.chunks), this.totalBytes);
   }
+}
+
+/** Kept bytes as text, with the closing note when `totalBytes` says some were dropped. */
+export function cappedText(kept: Buffer, totalBytes: number): string {
+  const text = kept.toString('utf8');
+  if (totalBytes <= kept.length) {
+    return text;
+  }
+  return `${text}\n---Output truncated: the agent kept the first ${kept.length} of ${totalBytes} bytes---\n`;
 }
 
 /** A running step's output so far (for `progress` frames while the step runs). */

@@ -34,8 +34,17 @@ import type { LiveOutput } from './capped-output.js';
 import type { AgentSettings } from './config.js';
 import { fitStepsToFrame } from './fit-result.js';
 import { interruptedResult, isSafeCommandId, type Journal, type JournalEntry } from './journal.js';
-import { tryKillOrphanedTree } from './process-tree.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  killProcessTree,
+  isRecordedProcessAlive,
+  tryKillOrphanedTree,
+  type ProcessFingerprint,
+} from './process-tree.js';
 import { runInvocation, type RunnerOptions } from './runner.js';
+import { readStepExit } from './step-host.js';
+import { recoverHostedStep, resultFromStepExit } from './step-recovery.js';
 
 /** Sends one frame if a connection is up; false when it was dropped. */
 export type SendFrame = (message: AgentMessage) => boolean;
@@ -52,6 +61,8 @@ export interface InvocationManagerOptions {
 }
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/** How often a restarted worker looks for the exit.json of a step that outlived the old worker. */
+const HOST_POLL_MS = 200;
 export const DEFAULT_PROGRESS_INTERVAL_MS = 1_000;
 
 /** The step of an invocation whose output is being reported now. */
@@ -94,15 +105,39 @@ export class InvocationManager {
   }
 
   /**
-   * At worker start, before connecting: every entry left `running` by a crash becomes finished
-   * and Failed (its leftover processes are killed when they can be identified for sure), and
-   * acknowledged entries past retention are pruned. Returns the recovered command ids.
+   * At worker start, before connecting. An entry left `running` by a crash whose step ran under
+   * a step host is finished with the step's recorded result, or, while that host still runs,
+   * adopted: its exit.json is awaited (step-recovery.ts). Any other `running` entry becomes
+   * finished and Failed (its leftover processes are killed when they can be identified for
+   * sure). Acknowledged entries past retention are pruned. Returns the recovered command ids.
    */
   recover(except: ReadonlySet<string> = new Set()): string[] {
     const recovered: string[] = [];
     const now = this.now();
+    const root = this.options.runner.stepHost?.root;
     for (const entry of this.options.journal.list()) {
       if (entry.state !== 'running' || except.has(entry.commandId)) {
+        continue;
+      }
+      recovered.push(entry.commandId);
+      const hosted =
+        root === undefined ? undefined : recoverHostedStep(entry, root, this.options.runner.maxOutputBytes);
+      if (hosted?.kind === 'finished') {
+        this.options.logger.warn(
+          { commandId: entry.commandId, outcome: hosted.outcome },
+          'command was running when the agent stopped; its step had ended: reporting its recorded result',
+        );
+        this.emit({ type: 'invocation-recovered', commandId: entry.commandId, killedLeftovers: false });
+        this.finish(entry.commandId, hosted.outcome, hosted.steps);
+        continue;
+      }
+      if (hosted?.kind === 'wait') {
+        this.options.logger.warn(
+          { commandId: entry.commandId },
+          'command was running when the agent stopped; its step still runs: waiting for it to end',
+        );
+        this.emit({ type: 'invocation-recovered', commandId: entry.commandId, killedLeftovers: false });
+        this.adopt(entry, hosted.dir, hosted.host, hosted.deadline);
         continue;
       }
       const fingerprint = entry.activeStep?.process;
@@ -110,7 +145,7 @@ export class InvocationManager {
       const note = killedLeftovers ? 'Its leftover processes were killed when the agent restarted.' : undefined;
       const { outcome, steps } = interruptedResult(entry, now, note);
       this.options.journal.finish(entry.commandId, outcome, steps, now);
-      recovered.push(entry.commandId);
+      this.removeStepFiles(entry.commandId);
       this.options.logger.warn(
         { commandId: entry.commandId, killedLeftovers },
         'command was running when the agent stopped; reporting it Failed without running it again',
@@ -119,6 +154,67 @@ export class InvocationManager {
     }
     this.prune(now);
     return recovered;
+  }
+
+  /**
+   * Waits for the step host of a step that outlived the previous worker, then finishes the
+   * invocation with its recorded result. Cancel kills its tree (Cancelled); shutdown kills it
+   * and leaves the entry `running`; past `deadline` it is killed and reported interrupted.
+   */
+  private adopt(entry: JournalEntry, dir: string, host: ProcessFingerprint, deadline: number): void {
+    const controller = new AbortController();
+    const { commandId } = entry;
+    const index = entry.activeStep?.index ?? 0;
+    const wait = async (): Promise<void> => {
+      const { clock } = this.options;
+      for (;;) {
+        const exit = readStepExit(dir);
+        if (exit !== undefined && !controller.signal.aborted) {
+          const result = resultFromStepExit(entry, index, dir, exit, this.options.runner.maxOutputBytes);
+          this.finish(commandId, result.outcome, result.steps);
+          return;
+        }
+        const alive = isRecordedProcessAlive(host);
+        if (controller.signal.aborted || !alive || clock.now().getTime() >= deadline) {
+          if (alive) {
+            await killProcessTree(host.processGroupId, this.options.runner.killGraceMs, clock);
+          }
+          if (controller.signal.aborted && controller.signal.reason === 'shutdown') {
+            return;
+          }
+          const note = controller.signal.aborted
+            ? 'The command was cancelled; the processes of this step were stopped.'
+            : alive
+              ? 'The step did not end within its time limit after the restart; its processes were killed.'
+              : undefined;
+          const interrupted = interruptedResult(this.options.journal.get(commandId) ?? entry, this.now(), note);
+          const outcome = controller.signal.aborted ? 'Cancelled' : interrupted.outcome;
+          this.finish(commandId, outcome, interrupted.steps);
+          return;
+        }
+        try {
+          await clock.sleep(HOST_POLL_MS, controller.signal);
+        } catch {
+          // Aborted: the next pass stops the step.
+        }
+      }
+    };
+    const done = wait()
+      .catch((error: unknown) => {
+        this.options.logger.error({ commandId, err: error }, 'could not record a command result');
+      })
+      .finally(() => {
+        this.running.delete(commandId);
+      });
+    this.running.set(commandId, { controller, done });
+  }
+
+  /** Removes the step hosts' files of a command (its result is in the journal entry now). */
+  private removeStepFiles(commandId: string): void {
+    const root = this.options.runner.stepHost?.root;
+    if (root !== undefined && isSafeCommandId(commandId)) {
+      rmSync(join(root, commandId), { recursive: true, force: true });
+    }
   }
 
   /** Starts the invocations that were accepted but had not started when the agent stopped. */
@@ -433,6 +529,7 @@ export class InvocationManager {
 
   private finish(commandId: string, outcome: JournalEntry['outcome'] & string, steps: JournalEntry['steps']): void {
     const finished = this.options.journal.finish(commandId, outcome, fitStepsToFrame(steps), this.now());
+    this.removeStepFiles(commandId);
     this.options.logger.info({ commandId, outcome }, 'command finished');
     this.emit({ type: 'invocation-finished', commandId, outcome });
     this.sendResult(finished);

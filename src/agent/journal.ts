@@ -10,7 +10,8 @@
  *                 │            │           │            └ result resent on     pruned after 7 days)
  *                 │            │           │              reconnect/timer
  *                 │            │           └ worker died here: on the next start the entry
- *                 │            │             becomes finished/Failed; the step is NOT re-run
+ *                 │            │             becomes finished: with the step host's recorded
+ *                 │            │             result (step-recovery.ts), else Failed; never re-run
  *                 │            └ nothing ran yet: on the next start the invocation is run
  *                 └ `accepted` is sent only after this file exists
  *
@@ -19,6 +20,8 @@
  *   one state directory cannot both accept (and run) the same command.
  * - `running` is on disk before the first process starts; each step's start (with the process
  *   fingerprint) and each step's result are recorded as they happen.
+ * - Hosted script steps keep their files in `<dir>/<commandId>/step-N/` (hosted-process.ts);
+ *   the invocation manager removes them once the entry is finished.
  * - Acknowledged entries move to `journal/done/` (written there first, then the live file is
  *   removed); a leftover live file next to a done one is discarded on open.
  *

@@ -167,7 +167,7 @@ function signalGroup(processGroupId: number, signal: NodeJS.Signals): void {
 /** Node timers overflow past 2³¹-1 ms (about 24.8 days); longer limits are slept in slices. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-async function sleepLong(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+export async function sleepLong(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
   let remaining = ms;
   do {
     const slice = Math.min(remaining, MAX_TIMER_MS);
@@ -205,11 +205,11 @@ export async function killProcessTree(pid: number, graceMs: number, clock: Clock
 }
 
 /**
- * After a crash of the agent: kills what is left of a step's process group, but only when its
- * leader is still the very process the journal recorded (same boot, same start time), so that a
- * reused process id is never touched. Returns whether something was killed.
+ * True when the group leader the journal recorded still runs (same boot, same start time, not a
+ * zombie), so that a reused process id is never taken for it. Without /proc (not Linux) this
+ * cannot be told for sure, and the answer is false.
  */
-export function tryKillOrphanedTree(fingerprint: ProcessFingerprint): boolean {
+export function isRecordedProcessAlive(fingerprint: ProcessFingerprint): boolean {
   if (!isLinux || fingerprint.startTicks === undefined || fingerprint.bootId === undefined) {
     return false;
   }
@@ -217,14 +217,23 @@ export function tryKillOrphanedTree(fingerprint: ProcessFingerprint): boolean {
     return false;
   }
   const leader = readProcStat(fingerprint.processGroupId);
-  if (leader === undefined || leader.state === 'Z' || leader.startTicks !== fingerprint.startTicks) {
+  return leader !== undefined && leader.state !== 'Z' && leader.startTicks === fingerprint.startTicks;
+}
+
+/**
+ * After a crash of the agent: kills what is left of a step's process group, but only when its
+ * leader is still the very process the journal recorded (same boot, same start time), so that a
+ * reused process id is never touched. Returns whether something was killed.
+ */
+export function tryKillOrphanedTree(fingerprint: ProcessFingerprint): boolean {
+  if (!isRecordedProcessAlive(fingerprint)) {
     return false;
   }
   signalGroup(fingerprint.processGroupId, 'SIGKILL');
   return true;
 }
 
-function fingerprintOf(pid: number): ProcessFingerprint {
+export function fingerprintOf(pid: number): ProcessFingerprint {
   if (!isLinux) {
     return { processGroupId: pid };
   }

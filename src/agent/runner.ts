@@ -29,6 +29,7 @@ import { runShellScript } from './actions/run-shell-script.js';
 import type { StepAction, StepOutcome, StopReason } from './actions/step-action.js';
 import { ensureDirectory } from './atomic-file.js';
 import type { LiveOutput } from './capped-output.js';
+import { stepHostDir, type StepHostCommand } from './hosted-process.js';
 import type { ProcessFingerprint } from './process-tree.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -51,6 +52,11 @@ export interface RunnerOptions {
   readonly killGraceMs: number;
   readonly maxOutputBytes: number;
   readonly actions?: ReadonlyMap<string, StepAction>;
+  /**
+   * Script steps run under a step host started with this command, keeping their files in
+   * `<root>/<commandId>/step-N` (the journal directory), so their result survives a worker crash.
+   */
+  readonly stepHost?: StepHostCommand & { readonly root: string };
 }
 
 export interface InvocationHooks {
@@ -100,7 +106,7 @@ function isFinallyStep(step: ResolvedStep): boolean {
 }
 
 /** After a step ran: does it end the document, and how is it reported? */
-function applyControlFlow(step: ResolvedStep, ran: StepOutcome): { outcome: StepOutcome; exitReason?: string } {
+export function applyControlFlow(step: ResolvedStep, ran: StepOutcome): { outcome: StepOutcome; exitReason?: string } {
   if (ran.responseCode === EXIT_WITH_SUCCESS) {
     return {
       outcome: {
@@ -236,6 +242,15 @@ export async function runInvocation(
           signal: hooks.signal,
           onProcessStarted: (fingerprint) => hooks.onProcessStarted?.(index, fingerprint),
           onLiveOutput: (output) => hooks.onStepOutput?.(index, output),
+          ...(options.stepHost === undefined
+            ? {}
+            : {
+                stepHost: {
+                  command: options.stepHost.command,
+                  args: options.stepHost.args,
+                  dir: stepHostDir(options.stepHost.root, invocation.commandId, index),
+                },
+              }),
         });
         const flow = applyControlFlow(step, ran);
         exitReason ??= flow.exitReason;

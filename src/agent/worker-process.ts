@@ -23,6 +23,7 @@ import type { AgentSettings } from './config.js';
 import { createConfigurePackageAction } from './actions/configure-package.js';
 import { createUpdateSsmAgentAction } from './actions/update-ssm-agent.js';
 import { EXIT_REVOKED, EXIT_STATE_INVALID, EXIT_SWITCH_RELEASE } from './exit-codes.js';
+import type { StepHostCommand } from './hosted-process.js';
 import { InstalledPackages } from './installed-packages.js';
 import { InvocationManager } from './invocation-manager.js';
 import { InventoryReporter } from './inventory-reporter.js';
@@ -46,6 +47,8 @@ export interface WorkerRuntime {
   readonly settings: AgentSettings;
   readonly env: NodeJS.ProcessEnv;
   readonly onEvent?: AgentEventListener;
+  /** How to start step hosts (`agent step-host`); without it script steps are piped (tests). */
+  readonly stepHost?: StepHostCommand;
   /** The supervisor's IPC channel, when the worker runs under `mado agent run`. */
   readonly supervisor?: SupervisorChannel;
 }
@@ -99,6 +102,9 @@ export function createWorker(state: LoadedState, runtime: WorkerRuntime) {
       clock,
       killGraceMs: settings.killGraceMs,
       maxOutputBytes: settings.maxOutputBytes,
+      ...(runtime.stepHost === undefined
+        ? {}
+        : { stepHost: { ...runtime.stepHost, root: join(state.stateDir, JOURNAL_DIR) } }),
       actions: new Map([
         ...DEFAULT_ACTIONS,
         [configurePackage.name, configurePackage],

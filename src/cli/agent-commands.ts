@@ -14,6 +14,7 @@ import { collectNodeFacts } from '../agent/node-facts.js';
 import { generateNodeKeyPair } from '../agent/node-key.js';
 import { registerNode } from '../agent/register.js';
 import { loadState, StateDirectoryError } from '../agent/state-directory.js';
+import { runStepHost } from '../agent/step-host.js';
 import { runSupervisorProcess } from '../agent/supervisor.js';
 import { runWorkerProcess } from '../agent/worker-process.js';
 
@@ -142,13 +143,29 @@ export function addAgentCommands(program: Command): Command {
     .option('--state-dir <dir>', `state directory (default ${defaultDir})`)
     .addOption(logLevelOption())
     .action(async (options: { stateDir?: string; logLevel: LogLevel }) => {
+      const entryScript = process.argv[1];
       const code = await runWorkerProcess(stateDirOf(options.stateDir), {
+        ...(entryScript === undefined
+          ? {}
+          : {
+              stepHost: {
+                command: process.execPath,
+                args: [...process.execArgv, resolve(entryScript), 'agent', 'step-host'],
+              },
+            }),
         clock: systemClock,
         logger: createJsonLogger(options.logLevel, { component: 'agent-worker' }),
         settings: DEFAULT_AGENT_SETTINGS,
         env: process.env,
       });
       process.exit(code);
+    });
+
+  agent
+    .command('step-host <dir>', { hidden: true })
+    .description('internal: owns one script step for the worker, so its result survives a worker crash')
+    .action(async (dir: string) => {
+      process.exit(await runStepHost(resolve(dir)));
     });
 
   agent

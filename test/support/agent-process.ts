@@ -104,6 +104,11 @@ export class AgentProcess {
     this.child = child;
   }
 
+  /** Pid of the supervisor (`mado agent run`), while it runs. */
+  get supervisorPid(): number | undefined {
+    return this.child?.pid;
+  }
+
   output(): string {
     return this.log;
   }

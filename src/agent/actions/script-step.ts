@@ -12,7 +12,8 @@ import { constants } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ResolvedStep } from '../../domain/command.js';
 import { writeFileAtomic } from '../atomic-file.js';
-import { runProcessTree, type ProcessEnd } from '../process-tree.js';
+import { runHostedProcessTree } from '../hosted-process.js';
+import { runProcessTree, type ProcessEnd, type ProcessTreeOptions } from '../process-tree.js';
 import { stepNotRun, type StepContext, type StepOutcome } from './step-action.js';
 
 export interface ScriptInputs {
@@ -84,7 +85,8 @@ function appendNote(text: string, note: string): string {
   return text === '' || text.endsWith('\n') ? `${text}${note}\n` : `${text}\n${note}\n`;
 }
 
-function outcomeOf(end: ProcessEnd, stdout: string, stderr: string, timeoutSeconds: number): StepOutcome {
+/** How a script step's end is reported (also for a step recovered after a worker crash). */
+export function scriptOutcomeOf(end: ProcessEnd, stdout: string, stderr: string, timeoutSeconds: number): StepOutcome {
   switch (end.kind) {
     case 'exited': {
       const code = exitStatusCode(end.exitCode, end.signal);
@@ -141,7 +143,7 @@ export async function runScriptStep(
 ): Promise<StepOutcome> {
   const scriptPath = join(context.scriptDir, run.scriptFileName);
   writeFileAtomic(scriptPath, `${run.preamble ?? ''}${inputs.lines.join('\n')}\n`, 0o700);
-  const result = await runProcessTree({
+  const tree: ProcessTreeOptions = {
     command: run.interpreter,
     args: [...run.interpreterArgs, scriptPath],
     cwd: inputs.workingDirectory,
@@ -158,6 +160,8 @@ export async function runScriptStep(
     maxOutputBytes: context.maxOutputBytes,
     onStarted: context.onProcessStarted,
     onLiveOutput: context.onLiveOutput,
-  });
-  return outcomeOf(result.end, result.stdout, result.stderr, inputs.timeoutSeconds);
+  };
+  const host = context.stepHost;
+  const result = host === undefined ? await runProcessTree(tree) : await runHostedProcessTree(tree, host, host.dir);
+  return scriptOutcomeOf(result.end, result.stdout, result.stderr, inputs.timeoutSeconds);
 }

@@ -7,6 +7,7 @@ import type { PlatformType } from '../../domain/managed-node.js';
 import type { ResolvedStep } from '../../domain/command.js';
 import type { Clock } from '../../shared/clock.js';
 import type { LiveOutput } from '../capped-output.js';
+import type { StepHostCommand } from '../hosted-process.js';
 import type { ProcessFingerprint } from '../process-tree.js';
 
 /** Why a running invocation was stopped: the server's `cancel`, or the agent shutting down. */
@@ -35,6 +36,11 @@ export interface StepContext {
   readonly onProcessStarted: (fingerprint: ProcessFingerprint) => void;
   /** A script step's output so far, once its process runs (the agent reports it while it runs). */
   readonly onLiveOutput?: (output: LiveOutput) => void;
+  /**
+   * When set, a script step runs under a step host keeping its files in `dir`, so its result
+   * survives a crash of the worker (hosted-process.ts); otherwise its output is piped.
+   */
+  readonly stepHost?: StepHostCommand & { readonly dir: string };
 }
 
 export interface StepOutcome {
