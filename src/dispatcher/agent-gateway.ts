@@ -18,6 +18,14 @@
  * `preAuthBytes` of input and counts against the per-address and total pending limits; once
  * open, everything sent to the node goes through its NodeOutbox (bounded queue, back-pressure
  * for answers, bounded outstanding requests; a node that does not read is disconnected).
+ *
+ * Audit: every connection refused before its hello was verified (unknown node, bad signature,
+ * deregistered node, no hello in time, too many bytes, a malformed or unexpected first frame,
+ * too many pending connections) is recorded as operation `AgentHello`, outcome `refused`, with
+ * the error code and message, the node id the hello claimed and the peer address. Refusals of
+ * open connections are logged only. The audit log's flood limit (services/audit-log.ts: per
+ * address and in all, per minute, the rest counted in one `suppressed` row) bounds what a flood
+ * of bad hellos writes, together with the API's and the registration route's refusals.
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -32,6 +40,7 @@ import {
   type AgentMessage,
   type ServerMessage,
 } from '../protocol/agent-protocol.js';
+import { NO_AUDIT, normaliseAddress, type AuditRecorder } from '../shared/audit-recorder.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
@@ -73,8 +82,15 @@ interface Session {
   readonly remote: string;
   mode: Mode;
   nodeId?: string;
+  /** The node id the hello claimed (before it was verified), for the audit log. */
+  claimedNodeId?: string;
+  /** Whether the refusal of this (not yet open) connection is already in the audit log. */
+  refusalRecorded?: boolean;
   lastSeenAt: number;
 }
+
+/** The audit operation name of agent connection attempts. */
+export const AGENT_HELLO_OPERATION = 'AgentHello';
 
 /** Protocol error codes sent in `error` frames before closing. */
 export type GatewayErrorCode =
@@ -104,6 +120,7 @@ export class AgentGateway implements AgentLink {
     private readonly dispatcher: CommandDispatcher,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
     private readonly releases: AgentReleaseSource = NO_RELEASES,
+    private readonly audit: AuditRecorder = NO_AUDIT,
   ) {
     this.pending = new PendingConnections(options.limits);
   }
@@ -120,6 +137,7 @@ export class AgentGateway implements AgentLink {
       const admitted = this.pending.admit(remote);
       if (admitted === undefined) {
         this.logger.debug({ remote, pending: this.pending.count() }, 'too many unauthenticated agent connections');
+        this.recordRefusal(remote, undefined, 'TooManyPending', 'Too many unauthenticated agent connections.');
         socket.end(
           'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
         );
@@ -266,6 +284,7 @@ export class AgentGateway implements AgentLink {
         return;
       }
       session.mode = 'authenticating';
+      session.claimedNodeId = message.nodeId;
       await this.authenticate(session, message);
       return;
     }
@@ -418,6 +437,10 @@ export class AgentGateway implements AgentLink {
         `agent connection refused: ${message}`,
       );
     }
+    if (session.mode !== 'open' && code !== 'ServerStopping' && !session.refusalRecorded) {
+      session.refusalRecorded = true;
+      this.recordRefusal(session.remote, session.claimedNodeId, code, message);
+    }
     if (session.socket.readyState === session.socket.OPEN) {
       session.socket.send(JSON.stringify({ type: 'error', code, message } satisfies ServerMessage));
       if (how === 'terminate') {
@@ -428,6 +451,18 @@ export class AgentGateway implements AgentLink {
     } else {
       session.socket.terminate();
     }
+  }
+
+  /** One audited refusal of a connection not yet open; `record` never throws. */
+  private recordRefusal(remote: string, nodeId: string | undefined, code: string, message: string): void {
+    void this.audit.record({
+      operation: AGENT_HELLO_OPERATION,
+      outcome: 'refused',
+      resourceId: nodeId,
+      detail: `${code}: ${message}`,
+      sourceIp: normaliseAddress(remote),
+      target: CONNECT_PATH,
+    });
   }
 
   /** Writes batched heartbeats and drops connections silent for three heartbeat intervals. */

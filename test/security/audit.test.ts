@@ -4,9 +4,12 @@
  * access keys, tags), refusals (a bad signature, a read-only key attempting a mutation) and reads,
  * then read back through Mado.ListAuditEvents (signed raw requests) and `mado audit`, filtered
  * by access key, operation, outcome and time. Each row says who, what, when, from where and the
- * outcome; reads by operator and read-only keys leave no row.
+ * outcome; reads by operator and read-only keys leave no row. Agent connections refused before
+ * their hello is verified (unknown node, bad signature, a malformed first frame) are recorded as
+ * `AgentHello` refusals, and a flood of them writes a bounded number of rows.
  */
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import {
   AddTagsToResourceCommand,
@@ -24,6 +27,8 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { CONNECT_PATH, REGISTER_PATH, helloSigningText } from '../../src/protocol/agent-protocol.js';
 import { callRaw } from '../support/raw-client.js';
 import {
   ADMIN,
@@ -380,5 +385,123 @@ describe('the audit log', () => {
     const { AuditEvents } = JSON.parse(stdout) as { AuditEvents: AuditEvent[] };
     expect(AuditEvents).toHaveLength(1);
     expect(AuditEvents[0]?.Outcome).toBe('refused');
+  });
+});
+
+const FACTS = {
+  agentVersion: '1.0.0',
+  platformType: 'Linux',
+  platformName: 'Debian GNU/Linux',
+  platformVersion: '12',
+  architecture: 'x64',
+  computerName: 'audit-test',
+  ipAddresses: ['127.0.0.1'],
+};
+
+/**
+ * Opens an agent connection, waits for the challenge, sends what `first` makes of its nonce and
+ * resolves with the error frame's code once the server has closed the connection.
+ */
+async function refusedHello(first: (nonce: string) => string): Promise<string | undefined> {
+  const socket = new WebSocket(server.url.replace(/^http/, 'ws') + CONNECT_PATH);
+  let code: string | undefined;
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  socket.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as { type: string; nonce?: string; code?: string };
+    if (frame.type === 'challenge') {
+      socket.send(first(frame.nonce!));
+    } else if (frame.type === 'error') {
+      code = frame.code;
+    }
+  });
+  socket.on('error', () => {
+    // The server ends refused connections; the close event is what the test waits for.
+  });
+  await closed;
+  return code;
+}
+
+function hello(nodeId: string, nonce: string, privateKey: KeyObject): string {
+  return JSON.stringify({
+    type: 'hello',
+    protocol: 1,
+    nodeId,
+    signature: sign(null, Buffer.from(helloSigningText(nodeId, nonce)), privateKey).toString('base64'),
+    facts: FACTS,
+    unfinished: [],
+  });
+}
+
+describe('refused agent connections in the audit log', () => {
+  const UNKNOWN_NODE = 'mi-0000000000000000a';
+  const FLOOD = 30;
+  let nodeId: string;
+
+  beforeAll(async () => {
+    const activation = await server.client().send(new CreateActivationCommand({ IamRole: 'GatewayAudit' }));
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const response = await fetch(new URL(REGISTER_PATH, server.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        protocol: 1,
+        activationId: activation.ActivationId,
+        activationCode: activation.ActivationCode,
+        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+        facts: FACTS,
+      }),
+    });
+    expect(response.status).toBe(200);
+    nodeId = ((await response.json()) as { nodeId: string }).nodeId;
+  });
+
+  it('records a hello from an unknown node with the node id it claimed and the peer address', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    expect(await refusedHello((nonce) => hello(UNKNOWN_NODE, nonce, privateKey))).toBe('Unauthorized');
+    const events = await listAudit({ Operation: 'AgentHello' });
+    expect(events[0]).toMatchObject({
+      Operation: 'AgentHello',
+      Outcome: 'refused',
+      ResourceId: UNKNOWN_NODE,
+      SourceIp: '127.0.0.1',
+      Target: CONNECT_PATH,
+      Detail: `Unauthorized: Unknown node ${UNKNOWN_NODE}.`,
+    });
+    expect(events[0]?.AccessKeyId).toBeUndefined();
+  });
+
+  it('records a hello signed with another key as a bad signature of the registered node', async () => {
+    const { privateKey: wrongKey } = generateKeyPairSync('ed25519');
+    expect(await refusedHello((nonce) => hello(nodeId, nonce, wrongKey))).toBe('Unauthorized');
+    const events = await listAudit({ Operation: 'AgentHello' });
+    expect(events[0]).toMatchObject({
+      ResourceId: nodeId,
+      Outcome: 'refused',
+      SourceIp: '127.0.0.1',
+      Detail: expect.stringMatching(/^Unauthorized: The hello signature does not verify/),
+    });
+  });
+
+  it('records a malformed first frame without a node id', async () => {
+    expect(await refusedHello(() => '{"type":"hello"}')).toBe('Malformed');
+    const events = await listAudit({ Operation: 'AgentHello' });
+    expect(events[0]).toMatchObject({ Outcome: 'refused', Detail: expect.stringMatching(/^Malformed: /) });
+    expect(events[0]?.ResourceId).toBeUndefined();
+  });
+
+  it('writes a bounded number of rows for a flood of bad hellos and counts the rest', async () => {
+    const before = (await listAudit({ Operation: 'AgentHello' })).length;
+    const { privateKey } = generateKeyPairSync('ed25519');
+    for (let i = 0; i < FLOOD; i++) {
+      expect(await refusedHello((nonce) => hello(UNKNOWN_NODE, nonce, privateKey))).toBe('Unauthorized');
+    }
+    const written = (await listAudit({ Operation: 'AgentHello' })).length - before;
+    // At most 10 refusals per address a minute are written; the flood may straddle one minute.
+    expect(written).toBeLessThanOrEqual(20);
+    const suppressed = await listAudit({ Outcome: 'suppressed' });
+    const counted = suppressed
+      .filter((event) => event.SourceIp === '127.0.0.1')
+      .map((event) => Number(/^(\d+) more refusals/.exec(event.Detail ?? '')?.[1]));
+    expect(counted.reduce((sum, count) => sum + count, 0)).toBeGreaterThanOrEqual(FLOOD - written);
   });
 });
