@@ -40,6 +40,7 @@ import {
   type AgentMessage,
   type ServerMessage,
 } from '../protocol/agent-protocol.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
 import { NO_AUDIT, normaliseAddress, type AuditRecorder } from '../shared/audit-recorder.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -226,7 +227,12 @@ export class AgentGateway implements AgentLink {
         this.refuse(session, 'Malformed', 'Frames must be JSON text.');
         return;
       }
-      const message = parseAgentMessage(data.toString());
+      const text = data.toString();
+      if (exceedsJsonDepth(text)) {
+        this.refuse(session, 'Malformed', `The frame is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+        return;
+      }
+      const message = parseAgentMessage(text);
       if (message === undefined) {
         this.refuse(session, 'Malformed', 'The frame is not a valid agent message.');
         return;
