@@ -17,7 +17,8 @@
  * Limits (gateway-limits.ts): until its hello is verified a connection costs at most
  * `preAuthBytes` of input and counts against the per-address and total pending limits; once
  * open, everything sent to the node goes through its NodeOutbox (bounded queue, back-pressure
- * for answers, bounded outstanding requests; a node that does not read is disconnected).
+ * for answers, bounded outstanding requests; a node that does not read is disconnected); and
+ * while MAX_FRAMES_IN_FLIGHT_PER_NODE of its frames await the store, its connection is not read.
  *
  * Audit: every connection refused before its hello was verified (unknown node, bad signature,
  * deregistered node, no hello in time, too many bytes, a malformed or unexpected first frame,
@@ -46,7 +47,12 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import { errorAnswer, type FeedRequest } from './feed-answers.js';
-import { DEFAULT_GATEWAY_LIMITS, PendingConnections, type GatewayLimits } from './gateway-limits.js';
+import {
+  DEFAULT_GATEWAY_LIMITS,
+  MAX_FRAMES_IN_FLIGHT_PER_NODE,
+  PendingConnections,
+  type GatewayLimits,
+} from './gateway-limits.js';
 import { NodeOutbox } from './node-outbox.js';
 import { PackageFeed } from './package-feed.js';
 import { NO_RELEASES, ReleaseFeed, type AgentReleaseSource } from './release-feed.js';
@@ -85,6 +91,10 @@ interface Session {
   nodeId?: string;
   /** The node id the hello claimed (before it was verified), for the audit log. */
   claimedNodeId?: string;
+  /** Frames received and not yet handled (their handling awaits the store). */
+  framesInFlight: number;
+  /** Frames read after the connection was paused, not yet parsed. */
+  readonly backlog: string[];
   /** Whether the refusal of this (not yet open) connection is already in the audit log. */
   refusalRecorded?: boolean;
   lastSeenAt: number;
@@ -211,6 +221,8 @@ export class AgentGateway implements AgentLink {
       nonce: randomBytes(32).toString('base64url'),
       remote: raw.remoteAddress ?? 'unknown',
       mode: 'challenged',
+      framesInFlight: 0,
+      backlog: [],
       lastSeenAt: this.clock.now().getTime(),
     };
     this.all.add(session);
@@ -228,18 +240,12 @@ export class AgentGateway implements AgentLink {
         return;
       }
       const text = data.toString();
-      if (exceedsJsonDepth(text)) {
-        this.refuse(session, 'Malformed', `The frame is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+      if (session.framesInFlight >= MAX_FRAMES_IN_FLIGHT_PER_NODE) {
+        // Read before the pause took effect: kept as text, handled as earlier frames finish.
+        session.backlog.push(text);
         return;
       }
-      const message = parseAgentMessage(text);
-      if (message === undefined) {
-        this.refuse(session, 'Malformed', 'The frame is not a valid agent message.');
-        return;
-      }
-      void this.receive(session, message).catch((error: unknown) => {
-        this.logger.error({ err: error, nodeId: session.nodeId }, 'agent message handling failed');
-      });
+      this.handleFrame(session, text);
     });
     socket.on('error', (error) => {
       // ws reports oversized frames and protocol violations here, then closes the socket.
@@ -247,6 +253,7 @@ export class AgentGateway implements AgentLink {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      session.backlog.length = 0;
       session.admitted();
       session.outbox.close();
       this.all.delete(session);
@@ -255,6 +262,40 @@ export class AgentGateway implements AgentLink {
       }
     });
     session.outbox.send(JSON.stringify({ type: 'challenge', protocol: PROTOCOL_VERSION, nonce: session.nonce }));
+  }
+
+  /**
+   * Parses one frame and handles it. Back-pressure (gateway-limits.ts): while
+   * MAX_FRAMES_IN_FLIGHT_PER_NODE frames are being handled the connection is not read; frames ws
+   * had already read wait in `backlog` (at most one socket read's worth) and go next, in order.
+   */
+  private handleFrame(session: Session, text: string): void {
+    if (exceedsJsonDepth(text)) {
+      this.refuse(session, 'Malformed', `The frame is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+      return;
+    }
+    const message = parseAgentMessage(text);
+    if (message === undefined) {
+      this.refuse(session, 'Malformed', 'The frame is not a valid agent message.');
+      return;
+    }
+    session.framesInFlight += 1;
+    if (session.framesInFlight >= MAX_FRAMES_IN_FLIGHT_PER_NODE) {
+      session.socket.pause();
+    }
+    void this.receive(session, message)
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, nodeId: session.nodeId }, 'agent message handling failed');
+      })
+      .finally(() => {
+        session.framesInFlight -= 1;
+        while (session.framesInFlight < MAX_FRAMES_IN_FLIGHT_PER_NODE && session.backlog.length > 0) {
+          this.handleFrame(session, session.backlog.shift()!);
+        }
+        if (session.framesInFlight < MAX_FRAMES_IN_FLIGHT_PER_NODE && session.socket.isPaused) {
+          session.socket.resume();
+        }
+      });
   }
 
   /**
