@@ -46,7 +46,6 @@ import { NO_AUDIT, normaliseAddress, type AuditRecorder } from '../shared/audit-
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
-import { errorAnswer, type FeedRequest } from './feed-answers.js';
 import {
   DEFAULT_GATEWAY_LIMITS,
   MAX_FRAMES_IN_FLIGHT_PER_NODE,
@@ -54,8 +53,8 @@ import {
   type GatewayLimits,
 } from './gateway-limits.js';
 import { NodeOutbox } from './node-outbox.js';
-import { PackageFeed } from './package-feed.js';
-import { NO_RELEASES, ReleaseFeed, type AgentReleaseSource } from './release-feed.js';
+import { NodeRequests } from './node-requests.js';
+import { NO_RELEASES, type AgentReleaseSource } from './release-feed.js';
 import type { AgentLink, CommandDispatcher } from './command-dispatcher.js';
 
 export interface GatewayOptions {
@@ -118,6 +117,7 @@ export class AgentGateway implements AgentLink {
   private readonly all = new Set<Session>();
   private readonly keys = new Map<string, { readonly publicKey: string; readonly key: KeyObject }>();
   private readonly pending: PendingConnections;
+  private readonly requests: NodeRequests;
   private pings = new Map<string, number>();
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
@@ -130,10 +130,11 @@ export class AgentGateway implements AgentLink {
     private readonly logger: Logger,
     private readonly dispatcher: CommandDispatcher,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
-    private readonly releases: AgentReleaseSource = NO_RELEASES,
+    releases: AgentReleaseSource = NO_RELEASES,
     private readonly audit: AuditRecorder = NO_AUDIT,
   ) {
     this.pending = new PendingConnections(options.limits);
+    this.requests = new NodeRequests(store, releases, logger, options.limits.maxRequestsPerNode);
   }
 
   /** Takes over WebSocket upgrades on `CONNECT_PATH` of the HTTP server. */
@@ -362,43 +363,14 @@ export class AgentGateway implements AgentLink {
         session.outbox.send(JSON.stringify({ type: 'resultAck', commandId: message.commandId }));
         return;
       case 'inventory':
-        await this.packageFeed.recordInventory(nodeId, message);
+        await this.requests.recordInventory(nodeId, message);
         return;
       case 'packageRequest':
       case 'packageChunkRequest':
       case 'releaseRequest':
       case 'releaseChunkRequest':
-        this.serveRequest(session, nodeId, message);
+        this.requests.serve(session.outbox, nodeId, message);
         return;
-    }
-  }
-
-  /** Queues the answer to one request on the node's outbox, or answers at once that it is busy. */
-  private serveRequest(session: Session, nodeId: string, message: FeedRequest): void {
-    const queued = session.outbox.serve(async () => {
-      try {
-        const answer =
-          message.type === 'packageRequest' || message.type === 'packageChunkRequest'
-            ? await this.packageFeed.answer(nodeId, message)
-            : await this.releaseFeed.answer(nodeId, message);
-        return JSON.stringify(answer);
-      } catch (error) {
-        // The feeds answer their own failures; this is a last resort so the request is answered.
-        this.logger.error({ err: error, nodeId }, 'answering an agent request failed');
-        return JSON.stringify(errorAnswer(message, 'The server could not answer this request; try again.'));
-      }
-    });
-    if (!queued) {
-      const limit = this.options.limits.maxRequestsPerNode;
-      this.logger.debug({ nodeId, type: message.type, limit }, 'agent request refused: too many outstanding');
-      session.outbox.send(
-        JSON.stringify(
-          errorAnswer(
-            message,
-            `The server is already answering ${limit} requests of this node; ask again when one is answered.`,
-          ),
-        ),
-      );
     }
   }
 
@@ -444,21 +416,6 @@ export class AgentGateway implements AgentLink {
     }
     this.logger.debug({ nodeId: node.instanceId, agentVersion: hello.facts.agentVersion }, 'agent connected');
     this.dispatcher.nodeConnected(node.instanceId);
-  }
-
-  private packageFeedInstance: PackageFeed | undefined;
-  private releaseFeedInstance: ReleaseFeed | undefined;
-
-  /** Package requests and inventory reports (created on first use, over the gateway's store). */
-  private get packageFeed(): PackageFeed {
-    this.packageFeedInstance ??= new PackageFeed(this.store, this.logger);
-    return this.packageFeedInstance;
-  }
-
-  /** Release requests (created on first use, over the gateway's release source). */
-  private get releaseFeed(): ReleaseFeed {
-    this.releaseFeedInstance ??= new ReleaseFeed(this.releases, this.logger);
-    return this.releaseFeedInstance;
   }
 
   private publicKey(instanceId: string, publicKey: string): KeyObject {
