@@ -17,7 +17,16 @@
  * Limits (gateway-limits.ts): until its hello is verified a connection costs at most
  * `preAuthBytes` of input and counts against the per-address and total pending limits; once
  * open, everything sent to the node goes through its NodeOutbox (bounded queue, back-pressure
- * for answers, bounded outstanding requests; a node that does not read is disconnected).
+ * for answers, bounded outstanding requests; a node that does not read is disconnected); and
+ * while MAX_FRAMES_IN_FLIGHT_PER_NODE of its frames await the store, its connection is not read.
+ *
+ * Audit: every connection refused before its hello was verified (unknown node, bad signature,
+ * deregistered node, no hello in time, too many bytes, a malformed or unexpected first frame,
+ * too many pending connections) is recorded as operation `AgentHello`, outcome `refused`, with
+ * the error code and message, the node id the hello claimed and the peer address. Refusals of
+ * open connections are logged only. The audit log's flood limit (services/audit-log.ts: per
+ * address and in all, per minute, the rest counted in one `suppressed` row) bounds what a flood
+ * of bad hellos writes, together with the API's and the registration route's refusals.
  */
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
@@ -32,14 +41,20 @@ import {
   type AgentMessage,
   type ServerMessage,
 } from '../protocol/agent-protocol.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
+import { NO_AUDIT, normaliseAddress, type AuditRecorder } from '../shared/audit-recorder.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
-import { errorAnswer, type FeedRequest } from './feed-answers.js';
-import { DEFAULT_GATEWAY_LIMITS, PendingConnections, type GatewayLimits } from './gateway-limits.js';
+import {
+  DEFAULT_GATEWAY_LIMITS,
+  MAX_FRAMES_IN_FLIGHT_PER_NODE,
+  PendingConnections,
+  type GatewayLimits,
+} from './gateway-limits.js';
 import { NodeOutbox } from './node-outbox.js';
-import { PackageFeed } from './package-feed.js';
-import { NO_RELEASES, ReleaseFeed, type AgentReleaseSource } from './release-feed.js';
+import { NodeRequests } from './node-requests.js';
+import { NO_RELEASES, type AgentReleaseSource } from './release-feed.js';
 import type { AgentLink, CommandDispatcher } from './command-dispatcher.js';
 
 export interface GatewayOptions {
@@ -73,8 +88,19 @@ interface Session {
   readonly remote: string;
   mode: Mode;
   nodeId?: string;
+  /** The node id the hello claimed (before it was verified), for the audit log. */
+  claimedNodeId?: string;
+  /** Frames received and not yet handled (their handling awaits the store). */
+  framesInFlight: number;
+  /** Frames read after the connection was paused, not yet parsed. */
+  readonly backlog: string[];
+  /** Whether the refusal of this (not yet open) connection is already in the audit log. */
+  refusalRecorded?: boolean;
   lastSeenAt: number;
 }
+
+/** The audit operation name of agent connection attempts. */
+export const AGENT_HELLO_OPERATION = 'AgentHello';
 
 /** Protocol error codes sent in `error` frames before closing. */
 export type GatewayErrorCode =
@@ -91,6 +117,7 @@ export class AgentGateway implements AgentLink {
   private readonly all = new Set<Session>();
   private readonly keys = new Map<string, { readonly publicKey: string; readonly key: KeyObject }>();
   private readonly pending: PendingConnections;
+  private readonly requests: NodeRequests;
   private pings = new Map<string, number>();
   private readonly stopping = new AbortController();
   private loop: Promise<void> | undefined;
@@ -103,9 +130,11 @@ export class AgentGateway implements AgentLink {
     private readonly logger: Logger,
     private readonly dispatcher: CommandDispatcher,
     private readonly options: GatewayOptions = DEFAULT_GATEWAY_OPTIONS,
-    private readonly releases: AgentReleaseSource = NO_RELEASES,
+    releases: AgentReleaseSource = NO_RELEASES,
+    private readonly audit: AuditRecorder = NO_AUDIT,
   ) {
     this.pending = new PendingConnections(options.limits);
+    this.requests = new NodeRequests(store, releases, logger, options.limits.maxRequestsPerNode);
   }
 
   /** Takes over WebSocket upgrades on `CONNECT_PATH` of the HTTP server. */
@@ -120,6 +149,7 @@ export class AgentGateway implements AgentLink {
       const admitted = this.pending.admit(remote);
       if (admitted === undefined) {
         this.logger.debug({ remote, pending: this.pending.count() }, 'too many unauthenticated agent connections');
+        this.recordRefusal(remote, undefined, 'TooManyPending', 'Too many unauthenticated agent connections.');
         socket.end(
           'HTTP/1.1 503 Service Unavailable\r\nRetry-After: 5\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
         );
@@ -192,6 +222,8 @@ export class AgentGateway implements AgentLink {
       nonce: randomBytes(32).toString('base64url'),
       remote: raw.remoteAddress ?? 'unknown',
       mode: 'challenged',
+      framesInFlight: 0,
+      backlog: [],
       lastSeenAt: this.clock.now().getTime(),
     };
     this.all.add(session);
@@ -208,14 +240,13 @@ export class AgentGateway implements AgentLink {
         this.refuse(session, 'Malformed', 'Frames must be JSON text.');
         return;
       }
-      const message = parseAgentMessage(data.toString());
-      if (message === undefined) {
-        this.refuse(session, 'Malformed', 'The frame is not a valid agent message.');
+      const text = data.toString();
+      if (session.framesInFlight >= MAX_FRAMES_IN_FLIGHT_PER_NODE) {
+        // Read before the pause took effect: kept as text, handled as earlier frames finish.
+        session.backlog.push(text);
         return;
       }
-      void this.receive(session, message).catch((error: unknown) => {
-        this.logger.error({ err: error, nodeId: session.nodeId }, 'agent message handling failed');
-      });
+      this.handleFrame(session, text);
     });
     socket.on('error', (error) => {
       // ws reports oversized frames and protocol violations here, then closes the socket.
@@ -223,6 +254,7 @@ export class AgentGateway implements AgentLink {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      session.backlog.length = 0;
       session.admitted();
       session.outbox.close();
       this.all.delete(session);
@@ -231,6 +263,40 @@ export class AgentGateway implements AgentLink {
       }
     });
     session.outbox.send(JSON.stringify({ type: 'challenge', protocol: PROTOCOL_VERSION, nonce: session.nonce }));
+  }
+
+  /**
+   * Parses one frame and handles it. Back-pressure (gateway-limits.ts): while
+   * MAX_FRAMES_IN_FLIGHT_PER_NODE frames are being handled the connection is not read; frames ws
+   * had already read wait in `backlog` (at most one socket read's worth) and go next, in order.
+   */
+  private handleFrame(session: Session, text: string): void {
+    if (exceedsJsonDepth(text)) {
+      this.refuse(session, 'Malformed', `The frame is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+      return;
+    }
+    const message = parseAgentMessage(text);
+    if (message === undefined) {
+      this.refuse(session, 'Malformed', 'The frame is not a valid agent message.');
+      return;
+    }
+    session.framesInFlight += 1;
+    if (session.framesInFlight >= MAX_FRAMES_IN_FLIGHT_PER_NODE) {
+      session.socket.pause();
+    }
+    void this.receive(session, message)
+      .catch((error: unknown) => {
+        this.logger.error({ err: error, nodeId: session.nodeId }, 'agent message handling failed');
+      })
+      .finally(() => {
+        session.framesInFlight -= 1;
+        while (session.framesInFlight < MAX_FRAMES_IN_FLIGHT_PER_NODE && session.backlog.length > 0) {
+          this.handleFrame(session, session.backlog.shift()!);
+        }
+        if (session.framesInFlight < MAX_FRAMES_IN_FLIGHT_PER_NODE && session.socket.isPaused) {
+          session.socket.resume();
+        }
+      });
   }
 
   /**
@@ -266,6 +332,7 @@ export class AgentGateway implements AgentLink {
         return;
       }
       session.mode = 'authenticating';
+      session.claimedNodeId = message.nodeId;
       await this.authenticate(session, message);
       return;
     }
@@ -296,43 +363,14 @@ export class AgentGateway implements AgentLink {
         session.outbox.send(JSON.stringify({ type: 'resultAck', commandId: message.commandId }));
         return;
       case 'inventory':
-        await this.packageFeed.recordInventory(nodeId, message);
+        await this.requests.recordInventory(nodeId, message);
         return;
       case 'packageRequest':
       case 'packageChunkRequest':
       case 'releaseRequest':
       case 'releaseChunkRequest':
-        this.serveRequest(session, nodeId, message);
+        this.requests.serve(session.outbox, nodeId, message);
         return;
-    }
-  }
-
-  /** Queues the answer to one request on the node's outbox, or answers at once that it is busy. */
-  private serveRequest(session: Session, nodeId: string, message: FeedRequest): void {
-    const queued = session.outbox.serve(async () => {
-      try {
-        const answer =
-          message.type === 'packageRequest' || message.type === 'packageChunkRequest'
-            ? await this.packageFeed.answer(nodeId, message)
-            : await this.releaseFeed.answer(nodeId, message);
-        return JSON.stringify(answer);
-      } catch (error) {
-        // The feeds answer their own failures; this is a last resort so the request is answered.
-        this.logger.error({ err: error, nodeId }, 'answering an agent request failed');
-        return JSON.stringify(errorAnswer(message, 'The server could not answer this request; try again.'));
-      }
-    });
-    if (!queued) {
-      const limit = this.options.limits.maxRequestsPerNode;
-      this.logger.debug({ nodeId, type: message.type, limit }, 'agent request refused: too many outstanding');
-      session.outbox.send(
-        JSON.stringify(
-          errorAnswer(
-            message,
-            `The server is already answering ${limit} requests of this node; ask again when one is answered.`,
-          ),
-        ),
-      );
     }
   }
 
@@ -380,21 +418,6 @@ export class AgentGateway implements AgentLink {
     this.dispatcher.nodeConnected(node.instanceId);
   }
 
-  private packageFeedInstance: PackageFeed | undefined;
-  private releaseFeedInstance: ReleaseFeed | undefined;
-
-  /** Package requests and inventory reports (created on first use, over the gateway's store). */
-  private get packageFeed(): PackageFeed {
-    this.packageFeedInstance ??= new PackageFeed(this.store, this.logger);
-    return this.packageFeedInstance;
-  }
-
-  /** Release requests (created on first use, over the gateway's release source). */
-  private get releaseFeed(): ReleaseFeed {
-    this.releaseFeedInstance ??= new ReleaseFeed(this.releases, this.logger);
-    return this.releaseFeedInstance;
-  }
-
   private publicKey(instanceId: string, publicKey: string): KeyObject {
     const cached = this.keys.get(instanceId);
     if (cached !== undefined && cached.publicKey === publicKey) {
@@ -418,6 +441,10 @@ export class AgentGateway implements AgentLink {
         `agent connection refused: ${message}`,
       );
     }
+    if (session.mode !== 'open' && code !== 'ServerStopping' && !session.refusalRecorded) {
+      session.refusalRecorded = true;
+      this.recordRefusal(session.remote, session.claimedNodeId, code, message);
+    }
     if (session.socket.readyState === session.socket.OPEN) {
       session.socket.send(JSON.stringify({ type: 'error', code, message } satisfies ServerMessage));
       if (how === 'terminate') {
@@ -428,6 +455,18 @@ export class AgentGateway implements AgentLink {
     } else {
       session.socket.terminate();
     }
+  }
+
+  /** One audited refusal of a connection not yet open; `record` never throws. */
+  private recordRefusal(remote: string, nodeId: string | undefined, code: string, message: string): void {
+    void this.audit.record({
+      operation: AGENT_HELLO_OPERATION,
+      outcome: 'refused',
+      resourceId: nodeId,
+      detail: `${code}: ${message}`,
+      sourceIp: normaliseAddress(remote),
+      target: CONNECT_PATH,
+    });
   }
 
   /** Writes batched heartbeats and drops connections silent for three heartbeat intervals. */

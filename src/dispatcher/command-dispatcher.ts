@@ -250,21 +250,18 @@ export class CommandDispatcher {
     ) {
       return false;
     }
-    void this.writes
-      .invocation({
-        commandId,
-        instanceId,
-        outputs: [
-          {
-            pluginName: stepName,
-            stdout: cap(stdout, this.options.outputCapBytes),
-            stderr: cap(stderr, this.options.outputCapBytes),
-          },
-        ],
-      })
-      .catch(() => {
-        // Logged by the write buffer; the next progress or the result writes it again.
-      });
+    // Unawaited: a node sending progress faster than the store writes costs one pending change.
+    this.writes.invocationUnawaited({
+      commandId,
+      instanceId,
+      outputs: [
+        {
+          pluginName: stepName,
+          stdout: cap(stdout, this.options.outputCapBytes),
+          stderr: cap(stderr, this.options.outputCapBytes),
+        },
+      ],
+    });
     return true;
   }
 

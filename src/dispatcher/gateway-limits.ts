@@ -11,6 +11,13 @@
  * wait while more than `sendHighWaterBytes` are queued for it; more than `sendMaxBytes` queued,
  * or queued data that does not shrink for `sendStallMs`, disconnects it; at most
  * `maxRequestsPerNode` of its requests are queued or being answered at once.
+ *
+ * What an open node sends is bounded too: while MAX_FRAMES_IN_FLIGHT_PER_NODE of its frames are
+ * being handled (a result or an inventory report awaiting its store write), the gateway stops
+ * reading its connection (TCP flow control then holds the node back), so a node that floods
+ * frames faster than the store writes them holds at most that many parsed frames, plus what ws
+ * has already read, of server memory. Progress frames wait for nothing: each invocation has at
+ * most one pending output change in the write buffer (write-buffer.ts merges them).
  */
 
 export interface GatewayLimits {
@@ -33,6 +40,12 @@ export const DEFAULT_GATEWAY_LIMITS = {
   sendStallMs: 60_000,
   maxRequestsPerNode: 8,
 } as const satisfies GatewayLimits;
+
+/**
+ * Frames of one node handled at once before its connection stops being read. A constant, not a
+ * setting: the agent sends one result or inventory report at a time and awaits its answer.
+ */
+export const MAX_FRAMES_IN_FLIGHT_PER_NODE = 8;
 
 /** Counts pending (unauthenticated) connections per remote address and in all. */
 export class PendingConnections {

@@ -77,6 +77,22 @@ export class WriteBuffer {
     });
   }
 
+  /**
+   * Queues an invocation change that nobody awaits (a running step's output): merged into the
+   * invocation's pending change like any other, but without a waiter, so however many arrive
+   * between two flushes they cost one pending change. A failed write is logged by the flush.
+   */
+  invocationUnawaited(change: InvocationChange): void {
+    const key = `${change.commandId}|${change.instanceId}`;
+    const queued = this.invocations.get(key);
+    if (queued === undefined) {
+      this.invocations.set(key, { change, waiters: [] });
+    } else {
+      queued.change = merge(queued.change, change);
+    }
+    this.schedule();
+  }
+
   /** Queues a command's progress (the latest per command wins); resolves once written. */
   commandProgress(change: CommandProgressChange): Promise<void> {
     return new Promise<void>((resolve, reject) => {

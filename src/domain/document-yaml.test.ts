@@ -5,7 +5,7 @@ import {
   parseCommandDocument,
   type DocumentFormat,
 } from './document.js';
-import { readYaml, writeYaml } from './document-yaml.js';
+import { exceedsYamlDepth, MAX_YAML_DEPTH, readYaml, writeYaml } from './document-yaml.js';
 import { ValidationError } from './errors.js';
 
 /** The ValidationError `fn` throws; fails the test when it throws anything else or nothing. */
@@ -305,6 +305,40 @@ mainSteps:
     const error = validationErrorOf(() => parseCommandDocument(`${lines.join('\n')}\n`, 'YAML'));
     expect(error.code).toBe('InvalidDocumentContent');
     expect(error.message).toContain('not usable YAML');
+  });
+});
+
+describe('nesting depth of YAML content', () => {
+  const DEEP = 10_000;
+
+  it.each([
+    ['flow sequences', `${'['.repeat(DEEP)}${']'.repeat(DEEP)}`],
+    ['flow mappings', `${'{a: '.repeat(DEEP)}1${'}'.repeat(DEEP)}`],
+    ['unclosed flow sequences', '['.repeat(DEEP)],
+    ['compact block sequences', `${'- '.repeat(DEEP)}x`],
+    ['indented block mappings', Array.from({ length: 100 }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')],
+  ])('refuses %s nested past the limit as InvalidDocumentContent naming the limit', (_what, text) => {
+    expect(exceedsYamlDepth(text)).toBe(true);
+    const error = validationErrorOf(() => parseCommandDocument(text, 'YAML'));
+    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.message).toBe('Document content is nested deeper than 64 levels.');
+  });
+
+  it('counts block and flow collections together', () => {
+    // mapping a, mapping b, the sequence, mapping c, the flow sequence, the flow mapping: 6.
+    expect(exceedsYamlDepth('a:\n  b:\n    - c: [1, {d: 2}]\n', 6)).toBe(false);
+    expect(exceedsYamlDepth('a:\n  b:\n    - c: [1, {d: 2}]\n', 5)).toBe(true);
+  });
+
+  it('reads content nested exactly to the limit', () => {
+    const text = `${'['.repeat(MAX_YAML_DEPTH)}${']'.repeat(MAX_YAML_DEPTH)}`;
+    expect(exceedsYamlDepth(text)).toBe(false);
+    expect(readYaml(text).ok).toBe(true);
+  });
+
+  it('does not count brackets inside quoted or block scalars', () => {
+    const text = `run: "${'['.repeat(200)}"\nscript: |\n  ${'{'.repeat(200)}\n`;
+    expect(exceedsYamlDepth(text)).toBe(false);
   });
 });
 

@@ -7,11 +7,82 @@
  * no timestamps and no merge keys. A key defined twice in one mapping is refused with its path,
  * as `findDuplicateJsonKey` refuses it in JSON. Aliases are expanded, at most 100 of them, so a
  * "billion laughs" document cannot exhaust memory.
+ *
+ * Nesting is bounded too: `yaml` composes nodes recursively, so `[[[[…]]]]` a few thousand deep
+ * overflows the stack (and comes back as a confusing "Maximum call stack size exceeded").
+ * Before composing, the text is read into `yaml`'s concrete syntax tree (its Parser keeps an
+ * explicit stack, no recursion) and that tree is measured iteratively; more than
+ * MAX_YAML_DEPTH nested collections (block or flow, mappings and sequences alike) is refused.
  */
-import { isAlias, isMap, isScalar, isSeq, parseDocument, stringify, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, Lexer, Parser, parseDocument, stringify, type Node } from 'yaml';
+import { MAX_JSON_DEPTH } from './json-depth.js';
 
 /** At most this many alias expansions when turning a YAML document into a value. */
 const MAX_ALIAS_COUNT = 100;
+
+/** The deepest nesting of collections YAML content may have: the same as for JSON. */
+export const MAX_YAML_DEPTH = MAX_JSON_DEPTH;
+
+/** The parts of a `yaml` CST token the depth walk looks at. */
+interface CstToken {
+  readonly type?: string;
+  readonly value?: unknown;
+  readonly items?: readonly { readonly key?: unknown; readonly value?: unknown }[];
+}
+
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+/**
+ * Whether the flow collections (`[`, `{`) of YAML text nest deeper than `limit`: over the lexer's
+ * tokens (quoted and block scalars are single tokens, so brackets inside them do not count),
+ * stopping at the first bracket past the limit, so `[[[[…` costs `limit` tokens.
+ */
+function exceedsFlowDepth(text: string, limit: number): boolean {
+  let depth = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '[' || token === '{') {
+      depth += 1;
+      if (depth > limit) {
+        return true;
+      }
+    } else if ((token === ']' || token === '}') && depth > 0) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether YAML text nests collections deeper than `limit`: first the flow collections alone (a
+ * cheap early exit), then block and flow together over the CST, iteratively; every token is
+ * visited at most once.
+ */
+export function exceedsYamlDepth(text: string, limit: number = MAX_YAML_DEPTH): boolean {
+  if (exceedsFlowDepth(text, limit)) {
+    return true;
+  }
+  for (const root of new Parser().parse(text)) {
+    const pending: [unknown, number][] = [[root, 0]];
+    while (pending.length > 0) {
+      const [candidate, depth] = pending.pop()!;
+      if (candidate === null || typeof candidate !== 'object') {
+        continue;
+      }
+      const token = candidate as CstToken;
+      const inner = token.type !== undefined && COLLECTIONS.has(token.type) ? depth + 1 : depth;
+      if (inner > limit) {
+        return true;
+      }
+      if (token.type === 'document') {
+        pending.push([token.value, inner]);
+      }
+      for (const item of token.items ?? []) {
+        pending.push([item.key, inner], [item.value, inner]);
+      }
+    }
+  }
+  return false;
+}
 
 export type YamlReading =
   | { readonly ok: true; readonly value: unknown }
@@ -63,10 +134,14 @@ function firstLine(message: string): string {
 
 /**
  * Reads YAML text into a plain value (objects, arrays, strings, numbers, booleans, null).
- * Never throws: a syntax error, several documents in one text, a duplicate key or too many
- * aliases come back as `ok: false` with a message (and, for a duplicate key, its path).
+ * Never throws: a syntax error, several documents in one text, nesting deeper than
+ * MAX_YAML_DEPTH, a duplicate key or too many aliases come back as `ok: false` with a message
+ * (and, for a duplicate key, its path).
  */
 export function readYaml(text: string): YamlReading {
+  if (exceedsYamlDepth(text)) {
+    return { ok: false, message: `Document content is nested deeper than ${MAX_YAML_DEPTH} levels.` };
+  }
   const document = parseDocument(text, { uniqueKeys: false, version: '1.2' });
   const error = document.errors[0];
   if (error !== undefined) {

@@ -1022,3 +1022,20 @@ describe('describeParameters', () => {
     ]);
   });
 });
+
+describe('nesting depth of JSON document content', () => {
+  it('refuses content nested 10,000 deep as InvalidDocumentContent naming the limit', () => {
+    const text = `{"schemaVersion":"2.2","mainSteps":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
+    const error = validationErrorOf(() => parseCommandDocument(text, 'JSON'));
+    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.message).toBe('Document content is nested deeper than 64 levels.');
+  });
+
+  it('does not count brackets inside JSON strings', () => {
+    const text = JSON.stringify({
+      schemaVersion: '2.2',
+      mainSteps: [{ action: 'aws:runShellScript', name: 'run', inputs: { runCommand: ['['.repeat(500)] } }],
+    });
+    expect(() => parseCommandDocument(text, 'JSON')).not.toThrow();
+  });
+});

@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedStep } from './command.js';
 import { findDuplicateJsonKey } from './document-json.js';
 import { readYaml, writeYaml } from './document-yaml.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 import { ValidationError, type FieldViolation } from './errors.js';
 import type { PlatformType } from './managed-node.js';
 
@@ -253,6 +254,9 @@ type Coerced =
   { readonly ok: true; readonly value: ParameterValue } | { readonly ok: false; readonly problems: string[] };
 
 function parseJsonValue(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (exceedsJsonDepth(text)) {
+    return { ok: false, message: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
@@ -851,6 +855,10 @@ function validateCommandDocument(value: unknown): CommandDocument {
 }
 
 function parseJsonContent(content: string): unknown {
+  // The request body's depth check does not see inside this string: its brackets are checked here.
+  if (exceedsJsonDepth(content)) {
+    throw contentError(`Document content is nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   let value: unknown;
   try {
     value = JSON.parse(content);

@@ -45,6 +45,7 @@
 import { z } from 'zod';
 import { AGENT_VERSION_PATTERN, MAX_AGENT_VERSION_LENGTH } from '../domain/agent-release.js';
 import { PACKAGE_CHUNK_BYTES, PACKAGE_NAME_PATTERN, PACKAGE_VERSION_PATTERN } from '../domain/package.js';
+import { exceedsJsonDepth } from '../domain/json-depth.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -295,8 +296,11 @@ export const AgentMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type AgentMessage = z.infer<typeof AgentMessageSchema>;
 
-/** Parses one frame from the agent; undefined when it is not a valid message. */
+/** Parses one frame from the agent; undefined when it is not a valid message (nested deeper than MAX_JSON_DEPTH included). */
 export function parseAgentMessage(text: string): AgentMessage | undefined {
+  if (exceedsJsonDepth(text)) {
+    return undefined;
+  }
   try {
     const parsed = AgentMessageSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
@@ -306,8 +310,11 @@ export function parseAgentMessage(text: string): AgentMessage | undefined {
   }
 }
 
-/** Parses one frame from the server; undefined when it is not a valid message. */
+/** Parses one frame from the server; undefined when it is not a valid message (nested deeper than MAX_JSON_DEPTH included). */
 export function parseServerMessage(text: string): ServerMessage | undefined {
+  if (exceedsJsonDepth(text)) {
+    return undefined;
+  }
   try {
     const parsed = ServerMessageSchema.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;

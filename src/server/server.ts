@@ -404,6 +404,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
       limits: config.gatewayLimits,
     },
     services.releases,
+    services.audit,
   );
   await publishOwnAgentBundle(services.releases, config.agentBundlePath, logger);
   gateway.attach(app.server);

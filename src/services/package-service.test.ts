@@ -143,6 +143,11 @@ describe('PackageService.publish', () => {
       'manifest.json: is not valid JSON',
     ],
     [
+      'a manifest nested 10,000 deep',
+      () => archive({ 'manifest.json': `{"schemaVersion":${'['.repeat(10_000)}${']'.repeat(10_000)}}` }),
+      'manifest.json: is nested deeper than 64 levels.',
+    ],
+    [
       'a manifest naming a missing script',
       () => archive({ 'manifest.json': JSON.stringify(MANIFEST), 'install.sh': 'x' }),
       'manifest.json: packages.linux._any._any.uninstall: "uninstall.sh" is not in the archive',

@@ -16,6 +16,7 @@ import {
   type PackageSummary,
   type PackageVersion,
 } from '../domain/package.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
 import { checkPackageManifest, describeManifestProblems, MANIFEST_FILE_NAME } from '../domain/package-manifest.js';
 import { compareVersions, latestVersion } from '../domain/package-version-order.js';
 import { readPackageArchive } from './package-archive.js';
@@ -87,6 +88,9 @@ export class PackageService {
       throw invalidManifest(
         `${MANIFEST_FILE_NAME}: the archive has no ${MANIFEST_FILE_NAME} at its root (a package archive holds it beside its scripts).`,
       );
+    }
+    if (exceedsJsonDepth(reading.manifestText)) {
+      throw invalidManifest(`${MANIFEST_FILE_NAME}: is nested deeper than ${MAX_JSON_DEPTH} levels.`);
     }
     let raw: unknown;
     try {
