@@ -13,7 +13,7 @@
 import { roleAllows, type AccessKey } from '../domain/access-key.js';
 import type { Clock } from '../shared/clock.js';
 import { newUuid } from '../shared/ids.js';
-import { normaliseAddress, type AuditOutcome, type AuditRecorder } from '../shared/audit-recorder.js';
+import type { AuditOutcome, AuditRecorder } from '../shared/audit-recorder.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { KeyRing } from '../services/access-key-service.js';
@@ -22,14 +22,17 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from './wire/json-depth.js';
 import type { Operation, Services } from './operation.js';
 import { MADO_OPERATIONS, SSM_OPERATIONS } from './operations/index.js';
 import type { PageTokens } from './page-tokens.js';
-import type { IncomingSignedRequest, SigV4Verifier } from './sigv4-verifier.js';
+import { claimedAccessKeyId, type IncomingSignedRequest, type SigV4Verifier } from './sigv4-verifier.js';
 import { parseRequest } from './wire/validate.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** One API request as the HTTP server received it. */
 export interface ApiRequest extends IncomingSignedRequest {
-  /** The client's IP address (IPv4 without the `::ffff:` prefix). */
+  /**
+   * The peer address of the connection, already normalised (IPv4 without the `::ffff:` prefix,
+   * `normaliseAddress`); empty when unknown.
+   */
   readonly remoteAddress: string;
 }
 
@@ -56,16 +59,12 @@ export interface ApiHandlerOptions {
   readonly audit: AuditRecorder;
 }
 
-/** One API request as the HTTP server received it. */
-export interface ApiRequest extends IncomingSignedRequest {
-  /** The peer address of the connection (for the audit log and throttling). */
-  readonly remoteAddress: string;
-}
+/** What a request's headers claim about an upload (`ApiHandler.uploadClaim`). */
+export type UploadClaim =
+  { readonly kind: 'none' | 'permitted' | 'unproven' } | { readonly kind: 'denied'; readonly message: string };
 
-/** The access key id in an `Authorization` header's Credential, if it looks like one. */
-function claimedAccessKeyId(request: IncomingSignedRequest): string | undefined {
-  const match = /Credential=([A-Za-z0-9]{1,128})\//.exec(header(request.headers, 'authorization') ?? '');
-  return match?.[1];
+function deniedMessage(key: AccessKey, operation: Operation<never>): string {
+  return `Access key ${key.accessKeyId} (role ${key.role}) is not allowed to call ${operation.name}.`;
 }
 
 const OPERATIONS = new Map<string, Operation<never>>([
@@ -93,9 +92,6 @@ function parseBody(body: Buffer): unknown {
   return parsed;
 }
 
-/** The access key id an Authorization header's Credential names (unverified). */
-const CREDENTIAL_KEY_PATTERN = /Credential=([A-Za-z0-9]+)\//;
-
 /** A header as the signature covers it: repeated copies joined with `,` (never just the first). */
 function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
   const value = headers[name];
@@ -106,51 +102,30 @@ export class ApiHandler {
   constructor(private readonly options: ApiHandlerOptions) {}
 
   /**
-   * Whether the headers claim a caller that may call the operation X-Amz-Target names: one
-   * Authorization header whose Credential is a known access key with a role that allows it.
-   * Only a claim (the signature covers the body, which has not been read): the HTTP server
-   * uses it to decide whether an upload operation's larger body limit applies.
+   * What the headers of a request claim about an upload, decided before its body is read (the
+   * signature covers the body, so this is only a claim): `none` when X-Amz-Target names no
+   * upload operation; `permitted` when authentication is disabled or one Authorization header
+   * names a known access key whose role may call it (the larger upload body limit applies);
+   * `denied` with the AccessDeniedException message when that key's role may not (answered at
+   * once, so a read-only key learns why instead of hitting the small body limit); `unproven`
+   * otherwise (no or an unknown key: the small limit applies and the signature check refuses it).
    */
-  claimsPermittedCaller(headers: IncomingSignedRequest['headers']): boolean {
-    const claim = this.claimedCaller(headers);
-    if (claim === undefined) {
-      return false;
-    }
-    return (
-      this.options.verifier === undefined ||
-      (claim.key !== undefined && roleAllows(claim.key.role, claim.operation.access))
-    );
-  }
-
-  /**
-   * The AccessDeniedException message for a request whose Authorization header names a known
-   * access key whose role may not call the operation (answered before the body is read, so a
-   * read-only key learns why its upload is refused instead of hitting the small body limit).
-   */
-  claimedRoleRefusal(headers: IncomingSignedRequest['headers']): string | undefined {
-    const claim = this.claimedCaller(headers);
-    if (
-      this.options.verifier === undefined ||
-      claim?.key === undefined ||
-      roleAllows(claim.key.role, claim.operation.access)
-    ) {
-      return undefined;
-    }
-    return `Access key ${claim.key.accessKeyId} (role ${claim.key.role}) is not allowed to call ${claim.operation.name}.`;
-  }
-
-  /** The operation X-Amz-Target names and the access key one Authorization header claims (unverified). */
-  private claimedCaller(
-    headers: IncomingSignedRequest['headers'],
-  ): { operation: Operation<never>; key: AccessKey | undefined } | undefined {
+  uploadClaim(headers: IncomingSignedRequest['headers']): UploadClaim {
     const operation = OPERATIONS.get(header(headers, 'x-amz-target') ?? '');
-    if (operation === undefined) {
-      return undefined;
+    if (operation?.upload === undefined) {
+      return { kind: 'none' };
     }
-    const authorization = headers['authorization'];
-    const values = Array.isArray(authorization) ? authorization : authorization === undefined ? [] : [authorization];
-    const accessKeyId = values.length === 1 ? CREDENTIAL_KEY_PATTERN.exec(values[0]!)?.[1] : undefined;
-    return { operation, key: accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId) };
+    if (this.options.verifier === undefined) {
+      return { kind: 'permitted' };
+    }
+    const accessKeyId = claimedAccessKeyId(headers);
+    const key = accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId);
+    if (key === undefined) {
+      return { kind: 'unproven' };
+    }
+    return roleAllows(key.role, operation.access)
+      ? { kind: 'permitted' }
+      : { kind: 'denied', message: deniedMessage(key, operation) };
   }
 
   /** Answers one API request. Never throws. */
@@ -165,11 +140,11 @@ export class ApiHandler {
     const audit = (outcome: Exclude<AuditOutcome, 'suppressed'>, detail?: string) => {
       audited = true;
       return this.options.audit.record({
-        accessKeyId: caller?.accessKeyId ?? claimedAccessKeyId(request),
+        accessKeyId: caller?.accessKeyId ?? claimedAccessKeyId(request.headers),
         operation: operation?.name ?? (target?.slice(target.indexOf('.') + 1, 256) || '-'),
         outcome,
         detail,
-        sourceIp: normaliseAddress(request.remoteAddress),
+        sourceIp: request.remoteAddress === '' ? undefined : request.remoteAddress,
         target: target?.slice(0, 256),
         requestId,
       });
@@ -198,10 +173,7 @@ export class ApiHandler {
       }
       if (caller !== undefined && !roleAllows(caller.role, operation.access)) {
         await audit('denied', `role ${caller.role}`);
-        throw new WireError(
-          'AccessDeniedException',
-          `Access key ${caller.accessKeyId} (role ${caller.role}) is not allowed to call ${operation.name}.`,
-        );
+        throw new WireError('AccessDeniedException', deniedMessage(caller, operation));
       }
       const input = parseRequest(operation.input, parseBody(request.body));
       const output = await operation.handle(input as never, {

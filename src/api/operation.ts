@@ -62,6 +62,12 @@ export interface Operation<I = unknown> {
   readonly input: z.ZodType;
   /** Error name for a bad NextToken: InvalidNextToken where SSM models it, else ValidationException. */
   readonly invalidTokenError?: string;
+  /**
+   * For operations that upload a file: the input member that carries it, base64-encoded in the
+   * JSON form. These operations get the larger upload body limit (MADO_MAX_UPLOAD_BYTES) when the
+   * caller's role may call them.
+   */
+  readonly upload?: { readonly member: string };
   handle(input: I, ctx: RequestContext): Promise<Record<string, unknown>>;
 }
 
@@ -71,6 +77,7 @@ export function defineOperation<S extends z.ZodType>(operation: {
   readonly access: OperationAccess;
   readonly input: S;
   readonly invalidTokenError?: string;
+  readonly upload?: { readonly member: string };
   handle(input: z.infer<S>, ctx: RequestContext): Promise<Record<string, unknown>>;
 }): Operation<z.infer<S>> {
   return operation;

@@ -151,17 +151,17 @@ export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: Sq
   return openSqliteStore({ filename: join(dataDir, 'mado.db'), synchronous }, clock.now().getTime()).store;
 }
 
-/** Operations whose bodies carry files: answered with `maxUploadBodyBytes` instead of `maxBodyBytes`. */
-const UPLOAD_OPERATIONS: readonly string[] = ['Mado.PublishAgentRelease', 'Mado.PublishPackage'];
-
 /**
  * Routes requests for the upload operations by their X-Amz-Target header, so that only those
  * get the larger body limit (every operation shares one path), and only when their headers
- * claim a caller allowed to upload (`ApiHandler.claimsPermittedCaller`): any other request
- * claiming an upload operation is routed with the small limit, decided before its body is read.
+ * claim a caller allowed to upload (`ApiHandler.uploadClaim`): any other request claiming an
+ * upload operation is routed with the small limit, decided before its body is read.
  */
 type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
 type RouteStore = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
+
+/** Operations whose bodies carry files: answered with `maxUploadBodyBytes` instead of `maxBodyBytes`. */
+const UPLOAD_TARGETS: readonly string[] = ['Mado.PublishAgentRelease', 'Mado.PublishPackage'];
 
 function amzTargetConstraint(api: ApiHandler): ConstraintStrategy {
   return {
@@ -176,11 +176,8 @@ function amzTargetConstraint(api: ApiHandler): ConstraintStrategy {
       };
     },
     deriveConstraint: (request: IncomingMessage) => {
-      const target = request.headers['x-amz-target'];
-      if (typeof target !== 'string' || !UPLOAD_OPERATIONS.includes(target)) {
-        return '';
-      }
-      return api.claimsPermittedCaller(request.headersDistinct as Record<string, string[]>) ? target : '';
+      const claim = api.uploadClaim(request.headersDistinct as Record<string, string[]>);
+      return claim.kind === 'permitted' ? String(request.headers['x-amz-target']) : '';
     },
     mustMatchWhenDerived: false,
   };
@@ -200,13 +197,9 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
   };
   // An upload claimed by a known key whose role may not upload: refused before its body is read.
   const refuseDeniedUpload = async (request: FastifyRequest, reply: FastifyReply) => {
-    const target = request.headers['x-amz-target'];
-    if (typeof target !== 'string' || !UPLOAD_OPERATIONS.includes(target)) {
-      return;
-    }
-    const message = api.claimedRoleRefusal(request.raw.headersDistinct as Record<string, string[]>);
-    if (message !== undefined) {
-      const body = JSON.stringify(errorBody('AccessDeniedException', message));
+    const claim = api.uploadClaim(request.raw.headersDistinct as Record<string, string[]>);
+    if (claim.kind === 'denied') {
+      const body = JSON.stringify(errorBody('AccessDeniedException', claim.message));
       return reply.code(400).headers(closingErrorHeaders('AccessDeniedException')).send(Buffer.from(body));
     }
   };
@@ -234,7 +227,7 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
   app.addConstraintStrategy(amzTargetConstraint(api));
   for (const path of paths) {
     app.post(path, { onRequest: [refuseThrottled, refuseDeniedUpload] }, answer);
-    for (const target of UPLOAD_OPERATIONS) {
+    for (const target of UPLOAD_TARGETS) {
       app.post(
         path,
         { bodyLimit: config.maxUploadBodyBytes, constraints: { amzTarget: target }, onRequest: refuseThrottled },

@@ -25,6 +25,7 @@ function releaseWire(release: AgentRelease & { readonly isLatest?: boolean }) {
 export const publishAgentRelease = defineOperation({
   name: 'PublishAgentRelease',
   access: 'admin',
+  upload: { member: 'Content' },
   input: z.object({
     /** Default: the version the bundle declares in its marker line. */
     Version: S.str({ min: 1, max: 64 }).optional(),

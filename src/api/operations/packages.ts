@@ -19,6 +19,7 @@ const MAX_ARCHIVE_BASE64 = Math.ceil(MAX_PACKAGE_ARCHIVE_BYTES / 3) * 4;
 export const publishPackage = defineOperation({
   name: 'PublishPackage',
   access: 'write',
+  upload: { member: 'Archive' },
   input: z.object({
     Name: PackageName,
     Version: PackageVersion,
