@@ -2,6 +2,9 @@
  * The SSM wire endpoint, independent of the HTTP server: one signed POST in, one JSON answer
  * out. Order of checks (spec §1.3): authentication → operation lookup → role → JSON parse and
  * member types → model constraints → the operation (existence, quotas, business rules).
+ * A binary upload (binary-upload.ts) follows the same order with its parameters taken from a
+ * header, and its body is streamed to a file only after all of them have passed; the file's hash
+ * is then checked against the signed one before the operation runs.
  * Every failure is answered in SSM's error shape; nothing reaches the store before the input
  * has passed every check that does not need the store.
  *
@@ -17,8 +20,10 @@ import type { AuditOutcome, AuditRecorder } from '../shared/audit-recorder.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { KeyRing } from '../services/access-key-service.js';
+import type { UploadedFile } from '../services/uploaded-file.js';
+import { declaredPayloadSha256, receiptError, uploadParameters, type UploadSource } from './binary-upload.js';
 import { errorBody, toWireError, WireError } from './errors.js';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from './wire/json-depth.js';
+import { parseJsonObject } from './wire/json-body.js';
 import type { Operation, Services } from './operation.js';
 import { MADO_OPERATIONS, SSM_OPERATIONS } from './operations/index.js';
 import type { PageTokens } from './page-tokens.js';
@@ -34,6 +39,11 @@ export interface ApiRequest extends IncomingSignedRequest {
    * `normaliseAddress`); empty when unknown.
    */
   readonly remoteAddress: string;
+  /**
+   * The body of a binary upload (application/octet-stream), not read yet: `body` is then empty,
+   * and the body is read only after the signature over the headers and the role are checked.
+   */
+  readonly upload?: UploadSource;
 }
 
 export interface ApiResponse {
@@ -71,26 +81,6 @@ const OPERATIONS = new Map<string, Operation<never>>([
   ...SSM_OPERATIONS.map((op) => [`AmazonSSM.${op.name}`, op] as const),
   ...MADO_OPERATIONS.map((op) => [`Mado.${op.name}`, op] as const),
 ]);
-
-/** The request body as a JSON object; an empty body is `{}` (botocore always sends at least that). */
-function parseBody(body: Buffer): unknown {
-  if (body.length === 0) {
-    return {};
-  }
-  if (exceedsJsonDepth(body)) {
-    throw new WireError('ValidationException', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new WireError('SerializationException', 'The request body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new WireError('SerializationException', 'The request body must be a JSON object.');
-  }
-  return parsed;
-}
 
 /** A header as the signature covers it: repeated copies joined with `,` (never just the first). */
 function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
@@ -151,8 +141,10 @@ export class ApiHandler {
     };
     try {
       let region = this.options.defaultRegion;
+      // A binary upload is verified with the hash its headers declare; the body is checked later.
+      const payloadSha256 = request.upload === undefined ? undefined : declaredPayloadSha256(request.headers);
       if (this.options.verifier !== undefined) {
-        const verdict = await this.options.verifier.verify(request);
+        const verdict = await this.options.verifier.verify({ ...request, payloadSha256 });
         authentication = verdict.ok ? 'verified' : 'failed';
         if (!verdict.ok) {
           operation = target === undefined ? undefined : OPERATIONS.get(target);
@@ -175,13 +167,29 @@ export class ApiHandler {
         await audit('denied', `role ${caller.role}`);
         throw new WireError('AccessDeniedException', deniedMessage(caller, operation));
       }
-      const input = parseRequest(operation.input, parseBody(request.body));
+      const input = parseRequest(
+        operation.input,
+        request.upload === undefined ? parseJsonObject(request.body) : uploadParameters(request.headers, operation),
+      );
+      let upload: UploadedFile | undefined;
+      if (request.upload !== undefined) {
+        const receipt = await request.upload.receive(payloadSha256!);
+        if (!receipt.ok) {
+          if (receipt.problem === 'hash-mismatch') {
+            authentication = 'failed';
+            await audit('refused', 'InvalidSignatureException');
+          }
+          throw receiptError(receipt);
+        }
+        upload = receipt.file;
+      }
       const output = await operation.handle(input as never, {
         services: this.options.services,
         pageTokens: this.options.pageTokens,
         region,
         accountId: this.options.accountId,
         caller,
+        upload,
       });
       if (operation.access !== 'read') {
         await audit('allowed');

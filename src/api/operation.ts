@@ -14,6 +14,7 @@ import type { DocumentService } from '../services/document-service.js';
 import type { InventoryService } from '../services/inventory-service.js';
 import type { ManagedNodeService } from '../services/managed-node-service.js';
 import type { PackageService } from '../services/package-service.js';
+import type { UploadedFile } from '../services/uploaded-file.js';
 import type { ResourceGroupService } from '../services/resource-group-service.js';
 import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { TagService } from '../services/tag-service.js';
@@ -53,6 +54,11 @@ export interface RequestContext {
   readonly accountId: string;
   /** The authenticated caller; undefined only when authentication is disabled. */
   readonly caller: AccessKey | undefined;
+  /**
+   * The file of an upload operation sent in the binary form (the raw body, already streamed to a
+   * private file, its size and hash checked); undefined in the JSON form.
+   */
+  readonly upload?: UploadedFile;
 }
 
 export interface Operation<I = unknown> {

@@ -64,8 +64,9 @@ export function clientErrorHandler(limits: HttpLimits): (error: Error & { code?:
     if (error.code === 'ECONNRESET' || socket.destroyed) {
       return;
     }
-    const pending = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
-    if (socket.writable && (pending === undefined || !pending.headersSent)) {
+    // Node sets `_httpMessage` to null once a response on the socket has finished.
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (socket.writable && (pending === undefined || pending === null || !pending.headersSent)) {
       if (error.code === 'HPE_HEADER_OVERFLOW') {
         const message = `The request headers exceed this server's limit of ${limits.maxHeaderBytes} bytes.`;
         socket.write(rawErrorAnswer(400, 'ValidationException', message));

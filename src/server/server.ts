@@ -8,7 +8,8 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ApiHandler, JSON_CONTENT_TYPE } from '../api/api-handler.js';
+import { ApiHandler, JSON_CONTENT_TYPE, type ApiResponse } from '../api/api-handler.js';
+import { BINARY_CONTENT_TYPE } from '../api/binary-upload.js';
 import { errorBody } from '../api/errors.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
@@ -45,11 +46,14 @@ import type { Logger } from '../shared/logger.js';
 import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
+import { loadUploadLimits, type UploadLimits } from './config-uploads.js';
+import { EnvReader } from './config-values.js';
 import { registerAgentRoutes } from './agent-routes.js';
 import { ensurePrivateDataDir } from './data-directory.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 import { TlsIdentity } from './tls-identity.js';
+import { removeStaleUploads, StreamedUpload, withinLimit } from './upload-receiver.js';
 import {
   clientErrorHandler,
   closingErrorHeaders,
@@ -81,6 +85,8 @@ export interface ServiceWiring {
   readonly onlineThresholdMs: number;
   /** The window engine, told of window changes and cancels (none for tools that only read). */
   readonly engine?: EngineNotifier;
+  /** Upload limits (default: those of an empty environment). */
+  readonly uploads?: UploadLimits;
 }
 
 /** Forwards engine notifications to the engine once it exists (it needs the services first). */
@@ -108,7 +114,8 @@ class EngineRelay implements EngineNotifier {
 export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: ServiceWiring): Services {
   const engine = wiring.engine ?? NO_ENGINE;
   const windows = new MaintenanceWindowService(ctx, engine);
-  const releases = new AgentReleaseService(ctx);
+  const uploads = wiring.uploads ?? DEFAULT_UPLOAD_LIMITS;
+  const releases = new AgentReleaseService(ctx, { maxBundleBytes: uploads.maxUploadBytes });
   const nodes = new ManagedNodeService(
     ctx,
     { onlineThresholdMs: wiring.onlineThresholdMs, latestAgentVersion: () => releases.latestVersion() },
@@ -138,12 +145,14 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     ),
     documents: new DocumentService(ctx),
     resourceGroups: new ResourceGroupService(ctx),
-    packages: new PackageService(ctx),
+    packages: new PackageService(ctx, { maxArchiveBytes: uploads.maxUploadBytes, archiveLimits: uploads.archive }),
     inventory: new InventoryService(ctx),
     releases,
     audit: new AuditLog(ctx),
   };
 }
+
+const DEFAULT_UPLOAD_LIMITS = loadUploadLimits(new EnvReader({}));
 
 /** The store in a data directory (created 0700 if missing; refused when group or others may access it). */
 export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: SqliteSynchronous): Store {
@@ -160,7 +169,7 @@ export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: Sq
 type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
 type RouteStore = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
 
-/** Operations whose bodies carry files: answered with `maxUploadBodyBytes` instead of `maxBodyBytes`. */
+/** Operations whose bodies carry files: answered with the upload limits instead of `maxBodyBytes`. */
 const UPLOAD_TARGETS: readonly string[] = ['Mado.PublishAgentRelease', 'Mado.PublishPackage'];
 
 function amzTargetConstraint(api: ApiHandler): ConstraintStrategy {
@@ -183,6 +192,9 @@ function amzTargetConstraint(api: ApiHandler): ConstraintStrategy {
   };
 }
 
+/** The body of a binary upload as its parser leaves it: not read. */
+const STREAMED_BODY = Symbol('streamed upload body');
+
 function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerConfig, http: HttpGuard): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, (_request, body, done) => {
@@ -200,24 +212,47 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
     const claim = api.uploadClaim(request.raw.headersDistinct as Record<string, string[]>);
     if (claim.kind === 'denied') {
       const body = JSON.stringify(errorBody('AccessDeniedException', claim.message));
-      return reply.code(400).headers(closingErrorHeaders('AccessDeniedException')).send(Buffer.from(body));
+      // A body within the upload limit is discarded after the answer (the client still sending it
+      // then reads the answer instead of a reset); any other is not read: the connection closes.
+      const length = Number(request.headers['content-length'] ?? Number.NaN);
+      const headers = withinLimit(length, config.uploads.maxUploadBytes)
+        ? { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': 'AccessDeniedException' }
+        : closingErrorHeaders('AccessDeniedException');
+      return reply.code(400).headers(headers).send(Buffer.from(body));
     }
   };
   const answer = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.raw;
     const queryAt = raw.url?.indexOf('?') ?? -1;
-    const response = await api.handle({
-      method: raw.method ?? 'POST',
-      path: queryAt >= 0 ? raw.url!.slice(0, queryAt) : (raw.url ?? '/'),
-      query: queryAt >= 0 ? raw.url!.slice(queryAt + 1) : '',
-      // Distinct values: SigV4 joins repeated headers with ',' where Node's merged view uses ', '.
-      headers: raw.headersDistinct as Record<string, string[]>,
-      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      remoteAddress: http.remoteAddress(raw),
-    });
+    // A binary upload's body is left unread by its parser: the API reads it once it may.
+    const length = raw.headers['content-length'];
+    const upload =
+      request.body === STREAMED_BODY
+        ? new StreamedUpload(raw, length === undefined ? undefined : Number(length), {
+            dir: config.dataDir,
+            maxBytes: config.uploads.maxUploadBytes,
+          })
+        : undefined;
+    let response: ApiResponse;
+    try {
+      response = await api.handle({
+        method: raw.method ?? 'POST',
+        path: queryAt >= 0 ? raw.url!.slice(0, queryAt) : (raw.url ?? '/'),
+        query: queryAt >= 0 ? raw.url!.slice(queryAt + 1) : '',
+        // Distinct values: SigV4 joins repeated headers with ',' where Node's merged view uses ', '.
+        headers: raw.headersDistinct as Record<string, string[]>,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+        remoteAddress: http.remoteAddress(raw),
+        upload,
+      });
+    } finally {
+      await upload?.dispose();
+    }
     http.authenticationOutcome(raw, response.authentication);
+    // An upload refused part-way through its body, or whose rest may exceed the limit: not read further.
+    const headers = upload?.mustClose === true ? { ...response.headers, connection: 'close' } : response.headers;
     // A Buffer, so that Fastify sends the content type exactly as given (no charset suffix).
-    return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
+    return reply.code(response.status).headers(headers).send(Buffer.from(response.body));
   };
   const paths = new Set(['/']);
   if (config.basePath !== '/') {
@@ -227,14 +262,26 @@ function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerCon
   app.addConstraintStrategy(amzTargetConstraint(api));
   for (const path of paths) {
     app.post(path, { onRequest: [refuseThrottled, refuseDeniedUpload] }, answer);
-    for (const target of UPLOAD_TARGETS) {
-      app.post(
-        path,
-        { bodyLimit: config.maxUploadBodyBytes, constraints: { amzTarget: target }, onRequest: refuseThrottled },
-        answer,
-      );
-    }
   }
+  // The upload routes, in their own context: there an application/octet-stream body (the binary
+  // form) is not read by the parser but streamed by the API (StreamedUpload); a JSON body gets
+  // the JSON form's upload limit.
+  void app.register(async (uploads) => {
+    uploads.addContentTypeParser(BINARY_CONTENT_TYPE, (_request, _payload, done) => done(null, STREAMED_BODY));
+    for (const path of paths) {
+      for (const target of UPLOAD_TARGETS) {
+        uploads.post(
+          path,
+          {
+            bodyLimit: config.uploads.maxJsonUploadBodyBytes,
+            constraints: { amzTarget: target },
+            onRequest: refuseThrottled,
+          },
+          answer,
+        );
+      }
+    }
+  });
   app.get('/healthz', async () => ({ status: 'ok' }));
 }
 
@@ -263,6 +310,7 @@ async function publishOwnAgentBundle(
 
 export async function startServer(config: ServerConfig, clock: Clock, logger: Logger): Promise<RunningServer> {
   const store = openDataDirStore(config.dataDir, clock, config.sqliteSynchronous);
+  removeStaleUploads(config.dataDir);
   const keyRing = new KeyRing();
   const ctx: ServiceContext = {
     store,
@@ -282,6 +330,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     notifier: dispatcher,
     onlineThresholdMs: 2 * config.agentHeartbeatMs,
     engine,
+    uploads: config.uploads,
   });
   const runner = new WindowRunner(
     store,
