@@ -2,6 +2,9 @@
  * The SSM wire endpoint, independent of the HTTP server: one signed POST in, one JSON answer
  * out. Order of checks (spec §1.3): authentication → operation lookup → role → JSON parse and
  * member types → model constraints → the operation (existence, quotas, business rules).
+ * A binary upload (binary-upload.ts) follows the same order with its parameters taken from a
+ * header, and its body is streamed to a file only after all of them have passed; the file's hash
+ * is then checked against the signed one before the operation runs.
  * Every failure is answered in SSM's error shape; nothing reaches the store before the input
  * has passed every check that does not need the store.
  *
@@ -13,24 +16,34 @@
 import { roleAllows, type AccessKeyInfo } from '../domain/access-key.js';
 import type { Clock } from '../shared/clock.js';
 import { newUuid } from '../shared/ids.js';
-import { normaliseAddress, type AuditOutcome, type AuditRecorder } from '../shared/audit-recorder.js';
+import type { AuditOutcome, AuditRecorder } from '../shared/audit-recorder.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { KeyRing } from '../services/access-key-service.js';
+import type { UploadedFile } from '../services/uploaded-file.js';
+import { declaredPayloadSha256, receiptError, uploadParameters, type UploadSource } from './binary-upload.js';
 import { errorBody, toWireError, WireError } from './errors.js';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from './wire/json-depth.js';
+import { parseJsonObject } from './wire/json-body.js';
 import type { Operation, Services } from './operation.js';
 import { MADO_OPERATIONS, SSM_OPERATIONS } from './operations/index.js';
 import type { PageTokens } from './page-tokens.js';
-import type { IncomingSignedRequest, SigV4Verifier } from './sigv4-verifier.js';
+import { claimedAccessKeyId, type IncomingSignedRequest, type SigV4Verifier } from './sigv4-verifier.js';
 import { parseRequest } from './wire/validate.js';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 
 /** One API request as the HTTP server received it. */
 export interface ApiRequest extends IncomingSignedRequest {
-  /** The client's IP address (IPv4 without the `::ffff:` prefix). */
+  /**
+   * The peer address of the connection, already normalised (IPv4 without the `::ffff:` prefix,
+   * `normaliseAddress`); empty when unknown.
+   */
   readonly remoteAddress: string;
+  /**
+   * The body of a binary upload (application/octet-stream), not read yet: `body` is then empty,
+   * and the body is read only after the signature over the headers and the role are checked.
+   */
+  readonly upload?: UploadSource;
 }
 
 export interface ApiResponse {
@@ -56,45 +69,18 @@ export interface ApiHandlerOptions {
   readonly audit: AuditRecorder;
 }
 
-/** One API request as the HTTP server received it. */
-export interface ApiRequest extends IncomingSignedRequest {
-  /** The peer address of the connection (for the audit log and throttling). */
-  readonly remoteAddress: string;
-}
+/** What a request's headers claim about an upload (`ApiHandler.uploadClaim`). */
+export type UploadClaim =
+  { readonly kind: 'none' | 'permitted' | 'unproven' } | { readonly kind: 'denied'; readonly message: string };
 
-/** The access key id in an `Authorization` header's Credential, if it looks like one. */
-function claimedAccessKeyId(request: IncomingSignedRequest): string | undefined {
-  const match = /Credential=([A-Za-z0-9]{1,128})\//.exec(header(request.headers, 'authorization') ?? '');
-  return match?.[1];
+function deniedMessage(key: AccessKeyInfo, operation: Operation<never>): string {
+  return `Access key ${key.accessKeyId} (role ${key.role}) is not allowed to call ${operation.name}.`;
 }
 
 const OPERATIONS = new Map<string, Operation<never>>([
   ...SSM_OPERATIONS.map((op) => [`AmazonSSM.${op.name}`, op] as const),
   ...MADO_OPERATIONS.map((op) => [`Mado.${op.name}`, op] as const),
 ]);
-
-/** The request body as a JSON object; an empty body is `{}` (botocore always sends at least that). */
-function parseBody(body: Buffer): unknown {
-  if (body.length === 0) {
-    return {};
-  }
-  if (exceedsJsonDepth(body)) {
-    throw new WireError('ValidationException', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new WireError('SerializationException', 'The request body is not valid JSON.');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new WireError('SerializationException', 'The request body must be a JSON object.');
-  }
-  return parsed;
-}
-
-/** The access key id an Authorization header's Credential names (unverified). */
-const CREDENTIAL_KEY_PATTERN = /Credential=([A-Za-z0-9]+)\//;
 
 /** A header as the signature covers it: repeated copies joined with `,` (never just the first). */
 function header(headers: IncomingSignedRequest['headers'], name: string): string | undefined {
@@ -106,51 +92,30 @@ export class ApiHandler {
   constructor(private readonly options: ApiHandlerOptions) {}
 
   /**
-   * Whether the headers claim a caller that may call the operation X-Amz-Target names: one
-   * Authorization header whose Credential is a known access key with a role that allows it.
-   * Only a claim (the signature covers the body, which has not been read): the HTTP server
-   * uses it to decide whether an upload operation's larger body limit applies.
+   * What the headers of a request claim about an upload, decided before its body is read (the
+   * signature covers the body, so this is only a claim): `none` when X-Amz-Target names no
+   * upload operation; `permitted` when authentication is disabled or one Authorization header
+   * names a known access key whose role may call it (the larger upload body limit applies);
+   * `denied` with the AccessDeniedException message when that key's role may not (answered at
+   * once, so a read-only key learns why instead of hitting the small body limit); `unproven`
+   * otherwise (no or an unknown key: the small limit applies and the signature check refuses it).
    */
-  claimsPermittedCaller(headers: IncomingSignedRequest['headers']): boolean {
-    const claim = this.claimedCaller(headers);
-    if (claim === undefined) {
-      return false;
-    }
-    return (
-      this.options.verifier === undefined ||
-      (claim.key !== undefined && roleAllows(claim.key.role, claim.operation.access))
-    );
-  }
-
-  /**
-   * The AccessDeniedException message for a request whose Authorization header names a known
-   * access key whose role may not call the operation (answered before the body is read, so a
-   * read-only key learns why its upload is refused instead of hitting the small body limit).
-   */
-  claimedRoleRefusal(headers: IncomingSignedRequest['headers']): string | undefined {
-    const claim = this.claimedCaller(headers);
-    if (
-      this.options.verifier === undefined ||
-      claim?.key === undefined ||
-      roleAllows(claim.key.role, claim.operation.access)
-    ) {
-      return undefined;
-    }
-    return `Access key ${claim.key.accessKeyId} (role ${claim.key.role}) is not allowed to call ${claim.operation.name}.`;
-  }
-
-  /** The operation X-Amz-Target names and the access key one Authorization header claims (unverified). */
-  private claimedCaller(
-    headers: IncomingSignedRequest['headers'],
-  ): { operation: Operation<never>; key: AccessKeyInfo | undefined } | undefined {
+  uploadClaim(headers: IncomingSignedRequest['headers']): UploadClaim {
     const operation = OPERATIONS.get(header(headers, 'x-amz-target') ?? '');
-    if (operation === undefined) {
-      return undefined;
+    if (operation?.upload === undefined) {
+      return { kind: 'none' };
     }
-    const authorization = headers['authorization'];
-    const values = Array.isArray(authorization) ? authorization : authorization === undefined ? [] : [authorization];
-    const accessKeyId = values.length === 1 ? CREDENTIAL_KEY_PATTERN.exec(values[0]!)?.[1] : undefined;
-    return { operation, key: accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId) };
+    if (this.options.verifier === undefined) {
+      return { kind: 'permitted' };
+    }
+    const accessKeyId = claimedAccessKeyId(headers);
+    const key = accessKeyId === undefined ? undefined : this.options.keyRing.get(accessKeyId);
+    if (key === undefined) {
+      return { kind: 'unproven' };
+    }
+    return roleAllows(key.role, operation.access)
+      ? { kind: 'permitted' }
+      : { kind: 'denied', message: deniedMessage(key, operation) };
   }
 
   /** Answers one API request. Never throws. */
@@ -165,19 +130,21 @@ export class ApiHandler {
     const audit = (outcome: Exclude<AuditOutcome, 'suppressed'>, detail?: string) => {
       audited = true;
       return this.options.audit.record({
-        accessKeyId: caller?.accessKeyId ?? claimedAccessKeyId(request),
+        accessKeyId: caller?.accessKeyId ?? claimedAccessKeyId(request.headers),
         operation: operation?.name ?? (target?.slice(target.indexOf('.') + 1, 256) || '-'),
         outcome,
         detail,
-        sourceIp: normaliseAddress(request.remoteAddress),
+        sourceIp: request.remoteAddress === '' ? undefined : request.remoteAddress,
         target: target?.slice(0, 256),
         requestId,
       });
     };
     try {
       let region = this.options.defaultRegion;
+      // A binary upload is verified with the hash its headers declare; the body is checked later.
+      const payloadSha256 = request.upload === undefined ? undefined : declaredPayloadSha256(request.headers);
       if (this.options.verifier !== undefined) {
-        const verdict = await this.options.verifier.verify(request);
+        const verdict = await this.options.verifier.verify({ ...request, payloadSha256 });
         authentication = verdict.ok ? 'verified' : 'failed';
         if (!verdict.ok) {
           operation = target === undefined ? undefined : OPERATIONS.get(target);
@@ -198,18 +165,31 @@ export class ApiHandler {
       }
       if (caller !== undefined && !roleAllows(caller.role, operation.access)) {
         await audit('denied', `role ${caller.role}`);
-        throw new WireError(
-          'AccessDeniedException',
-          `Access key ${caller.accessKeyId} (role ${caller.role}) is not allowed to call ${operation.name}.`,
-        );
+        throw new WireError('AccessDeniedException', deniedMessage(caller, operation));
       }
-      const input = parseRequest(operation.input, parseBody(request.body));
+      const input = parseRequest(
+        operation.input,
+        request.upload === undefined ? parseJsonObject(request.body) : uploadParameters(request.headers, operation),
+      );
+      let upload: UploadedFile | undefined;
+      if (request.upload !== undefined) {
+        const receipt = await request.upload.receive(payloadSha256!);
+        if (!receipt.ok) {
+          if (receipt.problem === 'hash-mismatch') {
+            authentication = 'failed';
+            await audit('refused', 'InvalidSignatureException');
+          }
+          throw receiptError(receipt);
+        }
+        upload = receipt.file;
+      }
       const output = await operation.handle(input as never, {
         services: this.options.services,
         pageTokens: this.options.pageTokens,
         region,
         accountId: this.options.accountId,
         caller,
+        upload,
       });
       if (operation.access !== 'read') {
         await audit('allowed');

@@ -13,7 +13,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'ValidationException',
     httpStatus: 400,
     raisedFor:
-      'A member breaks a model constraint (required, length, pattern, range, enum, list size) or a rule across members (Cutoff < Duration, schedule grammar, target keys, …). The message names every member at fault. Also request headers over 16 KiB, and (HTTP 413) a body over the size limit (1 MiB; an upload operation gets its larger limit only from a known key whose role may call it).',
+      'A member breaks a model constraint (required, length, pattern, range, enum, list size) or a rule across members (Cutoff < Duration, schedule grammar, target keys, …). The message names every member at fault. Also request headers over 16 KiB, and (HTTP 413) a body over the size limit (1 MiB; an upload operation gets its larger limit only from a known key whose role may call it), an uploaded file over MADO_MAX_UPLOAD_BYTES, or a binary upload without x-amz-content-sha256.',
   },
   {
     type: 'SerializationException',
@@ -40,7 +40,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'InvalidSignatureException',
     httpStatus: 400,
     raisedFor:
-      'The signature does not match, is scoped to another service or date, or is older or newer than the allowed clock skew.',
+      'The signature does not match, is scoped to another service or date, or is older or newer than the allowed clock skew; or the body of a binary upload does not have the SHA-256 its signed x-amz-content-sha256 declares.',
   },
   {
     type: 'UnrecognizedClientException',
@@ -221,7 +221,7 @@ export const ERROR_CATALOGUE: readonly CatalogueEntry[] = [
     type: 'InvalidPackageArchive',
     httpStatus: 400,
     raisedFor:
-      'Mado.PublishPackage with an archive that is empty, over 32 MiB, not a gzipped tar, holds links or paths that leave the package, or does not match the given Sha256.',
+      'Mado.PublishPackage with an archive that is empty, over the upload limit (MADO_MAX_UPLOAD_BYTES, 32 MiB), not a gzipped tar, holds links or paths that leave the package, does not match the given Sha256, or unpacks past MADO_MAX_ARCHIVE_ENTRIES, MADO_MAX_ARCHIVE_UNPACKED_BYTES or MADO_MAX_DECOMPRESSION_RATIO (checked while it streams).',
   },
   {
     type: 'InvalidPackageManifest',

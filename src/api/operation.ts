@@ -14,6 +14,7 @@ import type { DocumentService } from '../services/document-service.js';
 import type { InventoryService } from '../services/inventory-service.js';
 import type { ManagedNodeService } from '../services/managed-node-service.js';
 import type { PackageService } from '../services/package-service.js';
+import type { UploadedFile } from '../services/uploaded-file.js';
 import type { ResourceGroupService } from '../services/resource-group-service.js';
 import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { TagService } from '../services/tag-service.js';
@@ -53,6 +54,11 @@ export interface RequestContext {
   readonly accountId: string;
   /** The authenticated caller; undefined only when authentication is disabled. */
   readonly caller: AccessKeyInfo | undefined;
+  /**
+   * The file of an upload operation sent in the binary form (the raw body, already streamed to a
+   * private file, its size and hash checked); undefined in the JSON form.
+   */
+  readonly upload?: UploadedFile;
 }
 
 export interface Operation<I = unknown> {
@@ -62,6 +68,12 @@ export interface Operation<I = unknown> {
   readonly input: z.ZodType;
   /** Error name for a bad NextToken: InvalidNextToken where SSM models it, else ValidationException. */
   readonly invalidTokenError?: string;
+  /**
+   * For operations that upload a file: the input member that carries it, base64-encoded in the
+   * JSON form. These operations get the larger upload body limit (MADO_MAX_UPLOAD_BYTES) when the
+   * caller's role may call them.
+   */
+  readonly upload?: { readonly member: string };
   handle(input: I, ctx: RequestContext): Promise<Record<string, unknown>>;
 }
 
@@ -71,6 +83,7 @@ export function defineOperation<S extends z.ZodType>(operation: {
   readonly access: OperationAccess;
   readonly input: S;
   readonly invalidTokenError?: string;
+  readonly upload?: { readonly member: string };
   handle(input: z.infer<S>, ctx: RequestContext): Promise<Record<string, unknown>>;
 }): Operation<z.infer<S>> {
   return operation;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { DescribeMaintenanceWindowsCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -6,7 +7,12 @@ import { HttpRequest, HttpResponse } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
 import type { Clock } from '../shared/clock.js';
-import { SigV4Verifier, type IncomingSignedRequest, type VerificationResult } from './sigv4-verifier.js';
+import {
+  claimedAccessKeyId,
+  SigV4Verifier,
+  type IncomingSignedRequest,
+  type VerificationResult,
+} from './sigv4-verifier.js';
 
 const ACCESS_KEY_ID = 'AKIDEXAMPLE0000001';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -703,5 +709,85 @@ describe('SigV4Verifier', () => {
         'Signature expired: 20240115T120000Z is now earlier than 20240115T120030Z (20240115T120100Z - 30 sec.)',
       );
     });
+  });
+});
+
+describe('SigV4Verifier: a streamed upload verified with its declared payload hash', () => {
+  const file = Buffer.alloc(4096, 7);
+  const sha256 = createHash('sha256').update(file).digest('hex');
+  const otherSha256 = createHash('sha256').update('other').digest('hex');
+
+  /** Signed as `mado` signs the binary form: the declared hash in x-amz-content-sha256, no body given. */
+  async function anUpload(
+    declared: string,
+    parameters = '{"Name":"p","Version":"1.0.0"}',
+  ): Promise<IncomingSignedRequest> {
+    const request = await aSignedRequest({
+      applyChecksum: false,
+      body: file.toString('latin1'),
+      extraHeaders: {
+        'content-type': 'application/octet-stream',
+        'x-amz-target': 'Mado.PublishPackage',
+        'x-amz-content-sha256': declared,
+        'x-mado-parameters': parameters,
+      },
+    });
+    // The body is not read yet when the headers are verified.
+    return { ...request, body: Buffer.alloc(0), payloadSha256: declared };
+  }
+
+  it('accepts the headers with the declared hash before the body is read', async () => {
+    const result = await aVerifier().verify(await anUpload(sha256));
+
+    expect(result).toMatchObject({ ok: true, accessKeyId: ACCESS_KEY_ID });
+  });
+
+  it('refuses another hash than the signed one (the payload hash is part of the signature)', async () => {
+    const request = await anUpload(sha256);
+
+    const swapped = withHeaders({ ...request, payloadSha256: otherSha256 }, { 'x-amz-content-sha256': otherSha256 });
+
+    expectFailure(await aVerifier().verify(swapped), 'InvalidSignatureException', SIGNATURE_MISMATCH);
+  });
+
+  it('refuses changed parameters (x-mado-parameters is signed)', async () => {
+    const request = await anUpload(sha256);
+
+    const changed = withHeaders(request, { 'x-mado-parameters': '{"Name":"p","Version":"9.9.9"}' });
+
+    expectFailure(await aVerifier().verify(changed), 'InvalidSignatureException', SIGNATURE_MISMATCH);
+  });
+
+  it('refuses x-mado-parameters that the signature does not cover', async () => {
+    const request = await aSignedRequest({ applyChecksum: true });
+
+    const added = withHeaders(request, { 'x-mado-parameters': '{}' });
+
+    expectFailure(
+      await aVerifier().verify(added),
+      'IncompleteSignatureException',
+      "'X-Mado-Parameters' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+});
+
+describe('claimedAccessKeyId', () => {
+  it('reads the key id from one parsable Authorization header', async () => {
+    const request = await aSignedRequest();
+
+    expect(claimedAccessKeyId(request.headers)).toBe(ACCESS_KEY_ID);
+  });
+
+  it('claims nothing for two headers, a malformed Credential or a key id that cannot be one', async () => {
+    const authorization = authorizationOf(await aSignedRequest());
+
+    expect(claimedAccessKeyId({ authorization: [authorization, authorization] })).toBeUndefined();
+    expect(
+      claimedAccessKeyId({ authorization: authorization.replace(/Credential=[^,]+/, 'Credential=AKID/x') }),
+    ).toBeUndefined();
+    expect(
+      claimedAccessKeyId({ authorization: authorization.replace(`Credential=${ACCESS_KEY_ID}`, 'Credential=AK-ID') }),
+    ).toBeUndefined();
+    expect(claimedAccessKeyId({})).toBeUndefined();
   });
 });

@@ -23,7 +23,8 @@
  * (@smithy/signature-v4) computes it: the path is normalised (empty and `.`/`..` segments
  * dropped) and URI-encoded once more, as botocore and the SDK do when signing; header values are
  * trimmed with inner runs of spaces collapsed; the payload hash is the SHA-256 of the bytes
- * received. We do it by hand rather than call the smithy signer because the signer rebuilds and
+ * received, or for a streamed upload the hash its `x-amz-content-sha256` declares (`payloadSha256`:
+ * the body is read only after the headers are verified, and checked against it then). We do it by hand rather than call the smithy signer because the signer rebuilds and
  * re-signs a whole request (about 100 µs, a third of a request's budget); the tests sign with
  * @smithy/signature-v4 and with the real SDK, CLI and boto3 requests, so the two cannot drift.
  *
@@ -32,8 +33,8 @@
  * derived signing keys are cached per (secret, date, region, service).
  *
  * Invariant: every header that decides what the request does is covered by the signature: the
- * operation (`x-amz-target`), how the body is read (`content-type`) and the body itself (payload
- * hash). A repeated header is checked as the `,`-joined value that was signed, never as its
+ * operation (`x-amz-target`), how the body is read (`content-type`), a binary upload's parameters
+ * (`x-mado-parameters`) and the body itself (payload hash). A repeated header is checked as the `,`-joined value that was signed, never as its
  * first copy; a repeated `Authorization` is refused outright.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
@@ -52,8 +53,15 @@ export interface IncomingSignedRequest {
    * Node's `req.headers` has already joined repeats with `, `.
    */
   headers: Record<string, string | string[] | undefined>;
-  /** The exact body bytes received. */
+  /** The exact body bytes received (empty for a body not read yet: see `payloadSha256`). */
   body: Buffer;
+  /**
+   * For a body that is not read yet (a streamed upload): the lower-case hex SHA-256 the client
+   * declared for it in `x-amz-content-sha256`. The signature is checked with it as the payload
+   * hash instead of hashing `body`; the caller must then check the body, once read, against it
+   * and refuse the request with SIGNATURE_MISMATCH when it differs.
+   */
+  payloadSha256?: string;
 }
 
 export type AuthFailureCode =
@@ -103,6 +111,8 @@ const SCOPE_TERMINATOR = 'aws4_request';
 const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
 const REGION_PATTERN = /^[a-z0-9-]+$/i;
+/** What an access key id can look like (anything else is not worth a lookup or an audit row). */
+const ACCESS_KEY_ID_PATTERN = /^[A-Za-z0-9]{1,128}$/;
 /** An RFC 9110 token in lower case: SignedHeaders lists lower-case header names. */
 const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const AUTHORIZATION_PARAM_SEPARATOR = /[\s,]+/;
@@ -116,11 +126,13 @@ const SIGNED_HEADER_CACHE_LIMIT = 64;
 const HEADERS_SIGNED_WHEN_PRESENT = [
   ['x-amz-target', 'X-Amz-Target'],
   ['content-type', 'Content-Type'],
+  // The parameters of a binary upload (the body is the file): they decide what is published.
+  ['x-mado-parameters', 'X-Mado-Parameters'],
 ] as const;
 
 const MISSING_TOKEN = 'Missing Authentication Token';
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
-const SIGNATURE_MISMATCH =
+export const SIGNATURE_MISMATCH =
   'The request signature we calculated does not match the signature you provided. ' +
   'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -204,7 +216,7 @@ export class SigV4Verifier {
       return invalid(SIGNATURE_MISMATCH);
     }
 
-    const payloadHash = createHash('sha256').update(request.body).digest('hex');
+    const payloadHash = request.payloadSha256 ?? createHash('sha256').update(request.body).digest('hex');
     const canonicalHeaders: string[] = [];
     for (const name of parsed.signedHeaders.names) {
       const value = canonicalHeaderValue(request.headers[name]);
@@ -257,86 +269,15 @@ export class SigV4Verifier {
   }
 
   private parseAuthorization(authorization: string): ParsedAuthorization | VerificationFailure {
-    const space = authorization.indexOf(' ');
-    const algorithm = space === -1 ? authorization : authorization.slice(0, space);
-    if (algorithm !== ALGORITHM) {
-      return incomplete(
-        `Unsupported AWS 'algorithm': '${algorithm}'; only '${ALGORITHM}' is accepted. Authorization=${authorization}`,
-      );
+    const parameters = parseAuthorizationParameters(authorization);
+    if ('ok' in parameters) {
+      return parameters;
     }
-
-    let credential: string | undefined;
-    let signedHeaders: string | undefined;
-    let signature: string | undefined;
-    if (space !== -1) {
-      for (const part of authorization.slice(space + 1).split(AUTHORIZATION_PARAM_SEPARATOR)) {
-        if (part === '') {
-          continue;
-        }
-        const equals = part.indexOf('=');
-        if (equals === -1) {
-          return incomplete(
-            `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
-          );
-        }
-        const value = part.slice(equals + 1);
-        switch (part.slice(0, equals)) {
-          case 'Credential':
-            credential = value;
-            break;
-          case 'SignedHeaders':
-            signedHeaders = value;
-            break;
-          case 'Signature':
-            signature = value;
-            break;
-          default:
-          // Unknown parameters are ignored, as AWS does.
-        }
-      }
-    }
-    if (!credential || !signedHeaders || !signature) {
-      const missing: string[] = [];
-      if (!credential) {
-        missing.push("Authorization header requires 'Credential' parameter.");
-      }
-      if (!signature) {
-        missing.push("Authorization header requires 'Signature' parameter.");
-      }
-      if (!signedHeaders) {
-        missing.push("Authorization header requires 'SignedHeaders' parameter.");
-      }
-      return incomplete(`${missing.join(' ')} Authorization=${authorization}`);
-    }
-
-    const scope = credential.split('/');
-    const [accessKeyId, scopeDate, region, service, terminator] = scope;
-    if (
-      scope.length !== 5 ||
-      accessKeyId === undefined ||
-      scopeDate === undefined ||
-      region === undefined ||
-      service === undefined ||
-      terminator === undefined
-    ) {
-      return incomplete(
-        `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
-      );
-    }
-    if (terminator !== SCOPE_TERMINATOR) {
-      return incomplete(
-        `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
-      );
-    }
-    if (!REGION_PATTERN.test(region)) {
-      return incomplete(`Credential should be scoped to a valid region, not '${region}'.`);
-    }
-
-    const headerList = this.parseSignedHeaders(signedHeaders, authorization);
+    const headerList = this.parseSignedHeaders(parameters.signedHeaders, authorization);
     if ('ok' in headerList) {
       return headerList;
     }
-    return { accessKeyId, scopeDate, region, service, signedHeaders: headerList, signature };
+    return { ...parameters, signedHeaders: headerList };
   }
 
   private parseSignedHeaders(value: string, authorization: string): SignedHeaderList | VerificationFailure {
@@ -372,6 +313,104 @@ export class SigV4Verifier {
     this.signedHeaderLists.set(value, list);
     return list;
   }
+}
+
+/**
+ * The access key id that a request's one `Authorization` header names in its Credential, as the
+ * verifier parses it; undefined when there is not exactly one such header or it does not parse.
+ * Unverified: for decisions taken before the body is read and for the audit of refusals.
+ */
+export function claimedAccessKeyId(headers: IncomingSignedRequest['headers']): string | undefined {
+  const authorization = headers['authorization'];
+  const values = Array.isArray(authorization) ? authorization : authorization === undefined ? [] : [authorization];
+  if (values.length !== 1) {
+    return undefined;
+  }
+  const parameters = parseAuthorizationParameters(values[0]!);
+  return 'ok' in parameters || !ACCESS_KEY_ID_PATTERN.test(parameters.accessKeyId) ? undefined : parameters.accessKeyId;
+}
+
+/** The parameters of an `Authorization` header, the signed header list still as text. */
+type AuthorizationParameters = Omit<ParsedAuthorization, 'signedHeaders'> & { readonly signedHeaders: string };
+
+/** Parses algorithm, Credential (5-part scope), SignedHeaders (as text) and Signature. */
+function parseAuthorizationParameters(authorization: string): AuthorizationParameters | VerificationFailure {
+  const space = authorization.indexOf(' ');
+  const algorithm = space === -1 ? authorization : authorization.slice(0, space);
+  if (algorithm !== ALGORITHM) {
+    return incomplete(
+      `Unsupported AWS 'algorithm': '${algorithm}'; only '${ALGORITHM}' is accepted. Authorization=${authorization}`,
+    );
+  }
+
+  let credential: string | undefined;
+  let signedHeaders: string | undefined;
+  let signature: string | undefined;
+  if (space !== -1) {
+    for (const part of authorization.slice(space + 1).split(AUTHORIZATION_PARAM_SEPARATOR)) {
+      if (part === '') {
+        continue;
+      }
+      const equals = part.indexOf('=');
+      if (equals === -1) {
+        return incomplete(
+          `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${authorization}'.`,
+        );
+      }
+      const value = part.slice(equals + 1);
+      switch (part.slice(0, equals)) {
+        case 'Credential':
+          credential = value;
+          break;
+        case 'SignedHeaders':
+          signedHeaders = value;
+          break;
+        case 'Signature':
+          signature = value;
+          break;
+        default:
+        // Unknown parameters are ignored, as AWS does.
+      }
+    }
+  }
+  if (!credential || !signedHeaders || !signature) {
+    const missing: string[] = [];
+    if (!credential) {
+      missing.push("Authorization header requires 'Credential' parameter.");
+    }
+    if (!signature) {
+      missing.push("Authorization header requires 'Signature' parameter.");
+    }
+    if (!signedHeaders) {
+      missing.push("Authorization header requires 'SignedHeaders' parameter.");
+    }
+    return incomplete(`${missing.join(' ')} Authorization=${authorization}`);
+  }
+
+  const scope = credential.split('/');
+  const [accessKeyId, scopeDate, region, service, terminator] = scope;
+  if (
+    scope.length !== 5 ||
+    accessKeyId === undefined ||
+    scopeDate === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator === undefined
+  ) {
+    return incomplete(
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+    );
+  }
+  if (terminator !== SCOPE_TERMINATOR) {
+    return incomplete(
+      `Credential should be scoped with a valid terminator: '${SCOPE_TERMINATOR}', not '${terminator}'.`,
+    );
+  }
+  if (!REGION_PATTERN.test(region)) {
+    return incomplete(`Credential should be scoped to a valid region, not '${region}'.`);
+  }
+
+  return { accessKeyId, scopeDate, region, service, signedHeaders, signature };
 }
 
 function failure(code: AuthFailureCode, message: string): VerificationFailure {

@@ -1,8 +1,12 @@
 /**
- * A minimal signed client of Mado's API for the CLI: JSON 1.1 over HTTP, SigV4 with the
- * caller's access key, SSM's error shape turned into an ApiError. The CLI reaches the server
+ * A minimal signed client of Mado's API for the CLI: JSON 1.1 over HTTP (and the binary form of
+ * the upload operations, see docs/packages.md), SigV4 with the caller's access key, SSM's error shape turned into an ApiError. The CLI reaches the server
  * only through this, as any SSM client does.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -62,6 +66,38 @@ export class ApiClient {
   /** Calls `target` (e.g. `Mado.ListAccessKeys`, `AmazonSSM.GetMaintenanceWindow`). */
   async call<T = Record<string, unknown>>(target: string, input: Record<string, unknown> = {}): Promise<T> {
     const body = JSON.stringify(input);
+    return this.send<T>({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, body, body);
+  }
+
+  /**
+   * Calls an upload operation (`Mado.PublishPackage`, `Mado.PublishAgentRelease`) in the binary
+   * form: the file at `path` is the body, streamed from disk (read once before, to hash it), and
+   * `parameters` (the other members) travel in the signed `x-mado-parameters` header.
+   */
+  async upload<T = Record<string, unknown>>(
+    target: string,
+    parameters: Record<string, unknown>,
+    path: string,
+  ): Promise<T> {
+    const { size } = await stat(path);
+    const sha256 = await sha256OfFile(path);
+    const headers = {
+      'content-type': 'application/octet-stream',
+      'content-length': String(size),
+      'x-amz-target': target,
+      // The signer takes the payload hash from this header; the server checks the body against it.
+      'x-amz-content-sha256': sha256,
+      'x-mado-parameters': Buffer.from(JSON.stringify(parameters), 'utf8').toString('base64url'),
+    };
+    return this.send<T>(headers, undefined, createReadStream(path, { highWaterMark: 256 * 1024 }));
+  }
+
+  /** Signs (over `signedBody` when given, else over the declared hash) and sends one request. */
+  private async send<T>(
+    extraHeaders: Record<string, string>,
+    signedBody: string | undefined,
+    body: string | Readable,
+  ): Promise<T> {
     const path = this.url.pathname === '' ? '/' : this.url.pathname;
     const signed = await this.signer.sign(
       new HttpRequest({
@@ -70,17 +106,19 @@ export class ApiClient {
         hostname: this.url.hostname,
         port: this.url.port === '' ? undefined : Number(this.url.port),
         path,
-        headers: {
-          host: this.url.host,
-          'content-type': 'application/x-amz-json-1.1',
-          'x-amz-target': target,
-        },
-        body,
+        headers: { host: this.url.host, ...extraHeaders },
+        body: signedBody,
       }),
     );
+    const { host: _host, ...headers } = signed.headers;
     let response: Response;
     try {
-      response = await fetch(new URL(path, this.url), { method: 'POST', headers: signed.headers, body });
+      response = await fetch(new URL(path, this.url), {
+        method: 'POST',
+        headers,
+        body: body as unknown as string,
+        ...(typeof body === 'string' ? {} : { duplex: 'half' }),
+      } as RequestInit);
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
       throw new Error(
@@ -95,4 +133,13 @@ export class ApiClient {
     }
     return parsed as T;
   }
+}
+
+/** Lower-case hex SHA-256 of a file, read as a stream. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
 }

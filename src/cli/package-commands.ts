@@ -4,8 +4,9 @@
  * Mado.ListPackageVersions, Mado.GetPackageVersion, Mado.DeletePackageVersion, and SSM's
  * DescribeInstanceInformation + ListInventoryEntries.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { create as createTar } from 'tar';
 import type { Command } from 'commander';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
@@ -39,10 +40,11 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 /**
- * The archive to publish: a .tar.gz file as it is, or a directory packed into one (its contents
- * at the archive root, owners and times left out so that the same files give the same archive).
+ * Runs `use` with the archive to publish as a file: a .tar.gz file as it is, or a directory packed
+ * into a temporary one (its contents at the archive root, owners and times left out so that the
+ * same files give the same archive), removed afterwards.
  */
-export async function archiveOf(path: string): Promise<Buffer> {
+export async function withArchiveFile<T>(path: string, use: (archive: string) => Promise<T>): Promise<T> {
   let isDirectory: boolean;
   try {
     isDirectory = statSync(path).isDirectory();
@@ -50,18 +52,20 @@ export async function archiveOf(path: string): Promise<Buffer> {
     throw new Error(`${path} does not exist: give a package directory (with manifest.json) or a .tar.gz archive.`);
   }
   if (!isDirectory) {
-    return readFileSync(path);
+    return use(path);
   }
   const children = readdirSync(path).sort();
   if (!children.includes('manifest.json')) {
     throw new Error(`${path} has no manifest.json; a package directory holds its manifest.json beside its scripts.`);
   }
-  const chunks: Buffer[] = [];
-  const stream = createTar({ gzip: true, cwd: path, portable: true, noMtime: true }, children);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    chunks.push(Buffer.from(chunk));
+  const scratch = mkdtempSync(join(tmpdir(), 'mado-package-'));
+  try {
+    const archive = join(scratch, 'package.tar.gz');
+    await createTar({ gzip: true, cwd: path, portable: true, noMtime: true, file: archive }, children);
+    return await use(archive);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-  return Buffer.concat(chunks);
 }
 
 export function addPackageCommands(program: Command): void {
@@ -82,13 +86,10 @@ export function addPackageCommands(program: Command): void {
     .argument('<version>', 'version, e.g. 2.0.0 (versions cannot be replaced)')
     .argument('<dir-or-archive>', 'directory with manifest.json and the scripts, or a .tar.gz of one')
     .action(async (name: string, version: string, path: string) => {
-      const archive = await archiveOf(path);
-      const result = await client().call<{ PackageVersion: Wire }>('Mado.PublishPackage', {
-        Name: name,
-        Version: version,
-        Archive: archive.toString('base64'),
-        Sha256: createHash('sha256').update(archive).digest('hex'),
-      });
+      // The binary form: the archive streamed from disk, its SHA-256 signed (and checked by the server).
+      const result = await withArchiveFile(path, (archive) =>
+        client().upload<{ PackageVersion: Wire }>('Mado.PublishPackage', { Name: name, Version: version }, archive),
+      );
       const published = result.PackageVersion;
       print(result, () =>
         [

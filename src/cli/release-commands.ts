@@ -2,11 +2,11 @@
  * `mado releases publish|list`: the agent releases that AWS-UpdateSSMAgent installs, over the
  * signed API (Mado.PublishAgentRelease, Mado.ListAgentReleases).
  *
- * `publish FILE` sends the bundle as it is; its version is the one the bundle declares (the
+ * `publish FILE` sends the bundle as it is (streamed, the binary form of the upload); its version is the one the bundle declares (the
  * `// mado-agent-version:` line that scripts/build-agent.mjs writes after `#!`) unless
  * `--version` names it. The file is never run here.
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import type { Command } from 'commander';
 import { ApiClient, clientSettingsFrom } from './api-client.js';
 
@@ -44,16 +44,17 @@ export function addReleaseCommands(program: Command): void {
     .argument('<file>', 'the bundle, e.g. dist/mado-agent.cjs')
     .option('--version <version>', 'its version (default: the version the bundle declares)')
     .action(async (file: string, flags: { version?: string }) => {
-      let content: Buffer;
       try {
-        content = readFileSync(file);
+        accessSync(file, constants.R_OK);
       } catch (error) {
         throw new Error(`Cannot read ${file}: ${(error as Error).message}`, { cause: error });
       }
-      const result = await client().call<{ AgentRelease: ReleaseWire; Created: boolean }>('Mado.PublishAgentRelease', {
-        Content: content.toString('base64'),
-        ...(flags.version === undefined ? {} : { Version: flags.version }),
-      });
+      // The binary form: the bundle streamed from disk as the body.
+      const result = await client().upload<{ AgentRelease: ReleaseWire; Created: boolean }>(
+        'Mado.PublishAgentRelease',
+        flags.version === undefined ? {} : { Version: flags.version },
+        file,
+      );
       const release = result.AgentRelease;
       print(result, () =>
         [

@@ -22,8 +22,8 @@ export const PACKAGE_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$';
 export const PACKAGE_VERSION_PATTERN = '^[0-9A-Za-z][0-9A-Za-z.+~_-]{0,127}$';
 
 /**
- * Largest archive the store accepts (the gzipped tar as published): what fits, base64-encoded, in
- * the API's upload body limit (`maxUploadBodyBytes`).
+ * Largest archive the store accepts by default (the gzipped tar as published); the server gives
+ * the package store its upload limit instead (MADO_MAX_UPLOAD_BYTES, src/server/config-uploads.ts).
  */
 export const MAX_PACKAGE_ARCHIVE_BYTES = 32 * 1024 * 1024;
 

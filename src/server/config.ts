@@ -13,6 +13,7 @@ import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlit
 import { loadGatewayLimits, loadHttpLimits, type HttpLimits } from './config-limits.js';
 import { loadTlsConfig, type ServerTlsConfig, type TlsFlags } from './config-tls.js';
 import { loadSecretsConfig, type SecretsConfig, type SecretsFlags } from './config-secrets.js';
+import { loadUploadLimits, type UploadLimits } from './config-uploads.js';
 import { ConfigError, EnvReader, integer } from './config-values.js';
 
 export { ConfigError } from './config-values.js';
@@ -37,11 +38,8 @@ export interface ServerConfig {
   readonly accountId: string;
   readonly defaultRegion: string;
   readonly maxBodyBytes: number;
-  /**
-   * Body limit of the operations that upload files (Mado.PublishAgentRelease, Mado.PublishPackage):
-   * base64 of 32 MiB.
-   */
-  readonly maxUploadBodyBytes: number;
+  /** Upload limits: file size, archive entries, unpacked size, decompression ratio (config-uploads.ts). */
+  readonly uploads: UploadLimits;
   /**
    * The agent bundle this server publishes as a release at start (MADO_AGENT_BUNDLE; default
    * `mado-agent.cjs` next to the compiled server, i.e. dist/mado-agent.cjs); none when absent.
@@ -165,7 +163,7 @@ export function loadServerConfig(flags: ServerFlags, environment: NodeJS.Process
     accountId: environment.MADO_ACCOUNT_ID ?? DEFAULTS.accountId,
     defaultRegion,
     maxBodyBytes: 1024 * 1024,
-    maxUploadBodyBytes: Math.ceil((32 * 1024 * 1024) / 3) * 4 + 64 * 1024,
+    uploads: loadUploadLimits(env),
     agentBundlePath: agentBundle === undefined ? defaultAgentBundlePath() : resolve(agentBundle),
     agentHeartbeatMs: env.milliseconds('MADO_AGENT_HEARTBEAT_SECONDS', 30, 1, 3600),
     outputCapBytes: env.integer('MADO_OUTPUT_CAP_BYTES', 1024 * 1024, 24_000, 64 * 1024 * 1024),

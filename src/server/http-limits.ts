@@ -18,6 +18,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { JSON_CONTENT_TYPE } from '../api/api-handler.js';
 import { errorBody } from '../api/errors.js';
+import { normaliseAddress } from '../shared/audit-recorder.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { watchBodyProgress } from './body-progress.js';
@@ -63,8 +64,9 @@ export function clientErrorHandler(limits: HttpLimits): (error: Error & { code?:
     if (error.code === 'ECONNRESET' || socket.destroyed) {
       return;
     }
-    const pending = (socket as Socket & { _httpMessage?: ServerResponse })._httpMessage;
-    if (socket.writable && (pending === undefined || !pending.headersSent)) {
+    // Node sets `_httpMessage` to null once a response on the socket has finished.
+    const pending = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (socket.writable && (pending === undefined || pending === null || !pending.headersSent)) {
       if (error.code === 'HPE_HEADER_OVERFLOW') {
         const message = `The request headers exceed this server's limit of ${limits.maxHeaderBytes} bytes.`;
         socket.write(rawErrorAnswer(400, 'ValidationException', message));
@@ -79,10 +81,6 @@ export function clientErrorHandler(limits: HttpLimits): (error: Error & { code?:
     }
     socket.destroy();
   };
-}
-
-function normalisedAddress(address: string | undefined): string {
-  return address === undefined ? '' : address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 function connectionKey(socket: { remoteAddress?: string; remotePort?: number }): string {
@@ -123,7 +121,7 @@ export class HttpGuard {
 
   /** The caller's address as the API and audit see it (IPv4 without the `::ffff:` prefix). */
   remoteAddress(request: IncomingMessage): string {
-    return normalisedAddress(request.socket.remoteAddress);
+    return normaliseAddress(request.socket.remoteAddress) ?? '';
   }
 
   isThrottled(request: IncomingMessage): boolean {
@@ -140,7 +138,7 @@ export class HttpGuard {
   }
 
   private admit(socket: Socket): void {
-    const address = normalisedAddress(socket.remoteAddress);
+    const address = normaliseAddress(socket.remoteAddress) ?? '';
     const ticket = this.guard.admit(address);
     if (ticket === undefined) {
       this.logger.debug({ address }, 'connection refused: too many unauthenticated connections from its address');

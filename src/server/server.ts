@@ -3,12 +3,11 @@
  * and starts/stops them in order. The only module that knows every layer.
  */
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify from 'fastify';
 import { ApiHandler, JSON_CONTENT_TYPE } from '../api/api-handler.js';
-import { errorBody } from '../api/errors.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
 import type { Services } from '../api/operation.js';
@@ -44,20 +43,18 @@ import type { Logger } from '../shared/logger.js';
 import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
+import { loadUploadLimits, type UploadLimits } from './config-uploads.js';
+import { EnvReader } from './config-values.js';
 import { registerAgentRoutes } from './agent-routes.js';
 import { writeAdminCredentialsFile } from './admin-credentials-file.js';
+import { registerApiRoutes } from './api-routes.js';
 import { ensurePrivateDataDir } from './data-directory.js';
 import { openMasterKey, verifyMasterKey } from './master-key.js';
 import { CONSOLE_PATH, registerConsoleRoutes } from './console-routes.js';
 import { runHousekeeping } from './housekeeping.js';
 import { TlsIdentity } from './tls-identity.js';
-import {
-  clientErrorHandler,
-  closingErrorHeaders,
-  HttpGuard,
-  nodeServerOptions,
-  THROTTLED_MESSAGE,
-} from './http-limits.js';
+import { removeStaleUploads } from './upload-receiver.js';
+import { clientErrorHandler, closingErrorHeaders, HttpGuard, nodeServerOptions } from './http-limits.js';
 
 export interface RunningServer {
   /** Base URL of the API, e.g. http://127.0.0.1:8080 */
@@ -82,6 +79,8 @@ export interface ServiceWiring {
   readonly onlineThresholdMs: number;
   /** The window engine, told of window changes and cancels (none for tools that only read). */
   readonly engine?: EngineNotifier;
+  /** Upload limits (default: those of an empty environment). */
+  readonly uploads?: UploadLimits;
 }
 
 /** Forwards engine notifications to the engine once it exists (it needs the services first). */
@@ -109,7 +108,8 @@ class EngineRelay implements EngineNotifier {
 export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: ServiceWiring): Services {
   const engine = wiring.engine ?? NO_ENGINE;
   const windows = new MaintenanceWindowService(ctx, engine);
-  const releases = new AgentReleaseService(ctx);
+  const uploads = wiring.uploads ?? DEFAULT_UPLOAD_LIMITS;
+  const releases = new AgentReleaseService(ctx, { maxBundleBytes: uploads.maxUploadBytes });
   const nodes = new ManagedNodeService(
     ctx,
     { onlineThresholdMs: wiring.onlineThresholdMs, latestAgentVersion: () => releases.latestVersion() },
@@ -139,111 +139,19 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     ),
     documents: new DocumentService(ctx),
     resourceGroups: new ResourceGroupService(ctx),
-    packages: new PackageService(ctx),
+    packages: new PackageService(ctx, { maxArchiveBytes: uploads.maxUploadBytes, archiveLimits: uploads.archive }),
     inventory: new InventoryService(ctx),
     releases,
     audit: new AuditLog(ctx),
   };
 }
 
+const DEFAULT_UPLOAD_LIMITS = loadUploadLimits(new EnvReader({}));
+
 /** The store in a data directory (created 0700 if missing; refused when group or others may access it). */
 export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: SqliteSynchronous): Store {
   ensurePrivateDataDir(dataDir);
   return openSqliteStore({ filename: join(dataDir, 'mado.db'), synchronous }, clock.now().getTime()).store;
-}
-
-/** Operations whose bodies carry files: answered with `maxUploadBodyBytes` instead of `maxBodyBytes`. */
-const UPLOAD_OPERATIONS: readonly string[] = ['Mado.PublishAgentRelease', 'Mado.PublishPackage'];
-
-/**
- * Routes requests for the upload operations by their X-Amz-Target header, so that only those
- * get the larger body limit (every operation shares one path), and only when their headers
- * claim a caller allowed to upload (`ApiHandler.claimsPermittedCaller`): any other request
- * claiming an upload operation is routed with the small limit, decided before its body is read.
- */
-type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
-type RouteStore = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
-
-function amzTargetConstraint(api: ApiHandler): ConstraintStrategy {
-  return {
-    name: 'amzTarget',
-    storage() {
-      const handlers = new Map<unknown, RouteStore>();
-      return {
-        get: (target) => handlers.get(target) ?? null,
-        set: (target, store) => {
-          handlers.set(target, store);
-        },
-      };
-    },
-    deriveConstraint: (request: IncomingMessage) => {
-      const target = request.headers['x-amz-target'];
-      if (typeof target !== 'string' || !UPLOAD_OPERATIONS.includes(target)) {
-        return '';
-      }
-      return api.claimsPermittedCaller(request.headersDistinct as Record<string, string[]>) ? target : '';
-    },
-    mustMatchWhenDerived: false,
-  };
-}
-
-function registerRoutes(app: FastifyInstance, api: ApiHandler, config: ServerConfig, http: HttpGuard): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: config.maxBodyBytes }, (_request, body, done) => {
-    done(null, body);
-  });
-  // A throttled address is answered before its body is read and without verifying anything.
-  const refuseThrottled = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (http.isThrottled(request.raw)) {
-      const body = JSON.stringify(errorBody('ThrottlingException', THROTTLED_MESSAGE));
-      return reply.code(400).headers(closingErrorHeaders('ThrottlingException')).send(Buffer.from(body));
-    }
-  };
-  // An upload claimed by a known key whose role may not upload: refused before its body is read.
-  const refuseDeniedUpload = async (request: FastifyRequest, reply: FastifyReply) => {
-    const target = request.headers['x-amz-target'];
-    if (typeof target !== 'string' || !UPLOAD_OPERATIONS.includes(target)) {
-      return;
-    }
-    const message = api.claimedRoleRefusal(request.raw.headersDistinct as Record<string, string[]>);
-    if (message !== undefined) {
-      const body = JSON.stringify(errorBody('AccessDeniedException', message));
-      return reply.code(400).headers(closingErrorHeaders('AccessDeniedException')).send(Buffer.from(body));
-    }
-  };
-  const answer = async (request: FastifyRequest, reply: FastifyReply) => {
-    const raw = request.raw;
-    const queryAt = raw.url?.indexOf('?') ?? -1;
-    const response = await api.handle({
-      method: raw.method ?? 'POST',
-      path: queryAt >= 0 ? raw.url!.slice(0, queryAt) : (raw.url ?? '/'),
-      query: queryAt >= 0 ? raw.url!.slice(queryAt + 1) : '',
-      // Distinct values: SigV4 joins repeated headers with ',' where Node's merged view uses ', '.
-      headers: raw.headersDistinct as Record<string, string[]>,
-      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      remoteAddress: http.remoteAddress(raw),
-    });
-    http.authenticationOutcome(raw, response.authentication);
-    // A Buffer, so that Fastify sends the content type exactly as given (no charset suffix).
-    return reply.code(response.status).headers(response.headers).send(Buffer.from(response.body));
-  };
-  const paths = new Set(['/']);
-  if (config.basePath !== '/') {
-    paths.add(config.basePath);
-    paths.add(`${config.basePath}/`);
-  }
-  app.addConstraintStrategy(amzTargetConstraint(api));
-  for (const path of paths) {
-    app.post(path, { onRequest: [refuseThrottled, refuseDeniedUpload] }, answer);
-    for (const target of UPLOAD_OPERATIONS) {
-      app.post(
-        path,
-        { bodyLimit: config.maxUploadBodyBytes, constraints: { amzTarget: target }, onRequest: refuseThrottled },
-        answer,
-      );
-    }
-  }
-  app.get('/healthz', async () => ({ status: 'ok' }));
 }
 
 /** Publishes the agent bundle shipped with this server as a release, unless its version is known. */
@@ -278,6 +186,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     await store.close();
     throw error;
   });
+  removeStaleUploads(config.dataDir);
   const keyRing = new KeyRing(masterKey.box);
   const ctx: ServiceContext = {
     store,
@@ -297,6 +206,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     notifier: dispatcher,
     onlineThresholdMs: 2 * config.agentHeartbeatMs,
     engine,
+    uploads: config.uploads,
   });
   const runner = new WindowRunner(
     store,
@@ -385,7 +295,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
         }),
   });
   http.attach(app.server);
-  registerRoutes(app, api, config, http);
+  registerApiRoutes(app, api, config, http);
   registerAgentRoutes(app, services.activations, logger.child({ component: 'registration' }), services.audit);
   registerConsoleRoutes(app, { region: config.defaultRegion });
   const gateway = new AgentGateway(

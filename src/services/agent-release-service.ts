@@ -19,9 +19,10 @@ import {
 } from '../domain/agent-release.js';
 import { ValidationError } from '../domain/errors.js';
 import type { ServiceContext } from './service-context.js';
+import { contentBytes, contentSize, type UploadContent } from './uploaded-file.js';
 
 export interface AgentReleaseOptions {
-  /** Largest bundle accepted. */
+  /** Largest bundle accepted (MADO_MAX_UPLOAD_BYTES). */
   readonly maxBundleBytes: number;
 }
 
@@ -56,16 +57,19 @@ export class AgentReleaseService {
    * @throws ValidationError for an empty or oversized bundle, a missing or malformed version, a
    *   version that contradicts the bundle's marker, or a version already published with other bytes.
    */
-  async publish(content: Uint8Array, version?: string): Promise<PublishOutcome> {
-    if (content.length === 0) {
+  async publish(upload: UploadContent, version?: string): Promise<PublishOutcome> {
+    const sizeBytes = contentSize(upload);
+    if (sizeBytes === 0) {
       throw ValidationError.field('content', 'The bundle is empty.');
     }
-    if (content.length > this.options.maxBundleBytes) {
+    if (sizeBytes > this.options.maxBundleBytes) {
       throw ValidationError.field(
         'content',
-        `The bundle has ${content.length} bytes; at most ${this.options.maxBundleBytes} are accepted.`,
+        `The bundle has ${sizeBytes} bytes; at most ${this.options.maxBundleBytes} are accepted (limit MADO_MAX_UPLOAD_BYTES=${this.options.maxBundleBytes}).`,
       );
     }
+    // A bundle is one file (no archive to unpack); the store keeps it whole, within the limit above.
+    const content = await contentBytes(upload);
     const marked = bundleVersionOf(Buffer.from(content.subarray(0, 1024)).toString('utf8'));
     const chosen = version ?? marked;
     if (chosen === undefined) {

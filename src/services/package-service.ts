@@ -19,8 +19,8 @@ import {
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
 import { checkPackageManifest, describeManifestProblems, MANIFEST_FILE_NAME } from '../domain/package-manifest.js';
 import { compareVersions, latestVersion } from '../domain/package-version-order.js';
-import { readPackageArchive } from './package-archive.js';
-import { contentStream } from './uploaded-file.js';
+import { DEFAULT_ARCHIVE_LIMITS, readPackageArchive, type ArchiveLimits } from './package-archive.js';
+import { contentBytes, contentSize, contentStream, isUploadedFile, type UploadContent } from './uploaded-file.js';
 import type { ServiceContext } from './service-context.js';
 
 /** Wire error names of a refused archive or manifest. */
@@ -54,8 +54,23 @@ function invalidManifest(
   return new ValidationError(message, { code: INVALID_PACKAGE_MANIFEST, violations });
 }
 
+export interface PackageStoreOptions {
+  /** Largest archive accepted, compressed (MADO_MAX_UPLOAD_BYTES). */
+  readonly maxArchiveBytes: number;
+  /** How far an archive may unpack (MADO_MAX_ARCHIVE_*), checked while it is read. */
+  readonly archiveLimits: ArchiveLimits;
+}
+
+export const DEFAULT_PACKAGE_STORE_OPTIONS = {
+  maxArchiveBytes: MAX_PACKAGE_ARCHIVE_BYTES,
+  archiveLimits: DEFAULT_ARCHIVE_LIMITS,
+} as const satisfies PackageStoreOptions;
+
 export class PackageService {
-  constructor(private readonly ctx: ServiceContext) {}
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly options: PackageStoreOptions = DEFAULT_PACKAGE_STORE_OPTIONS,
+  ) {}
 
   /**
    * Publishes `name` `version` from a gzipped tar archive with `manifest.json` at its root.
@@ -63,24 +78,32 @@ export class PackageService {
    * @throws ValidationError (ValidationException for a bad name or version, InvalidPackageArchive,
    *   InvalidPackageManifest naming every field at fault); AlreadyExistsError(PackageVersion).
    */
-  async publish(name: string, version: string, archive: Uint8Array, expectedSha256?: string): Promise<PackageVersion> {
+  async publish(
+    name: string,
+    version: string,
+    archive: UploadContent,
+    expectedSha256?: string,
+  ): Promise<PackageVersion> {
     checkName(name);
     checkVersion(version);
-    if (archive.length === 0) {
+    const sizeBytes = contentSize(archive);
+    if (sizeBytes === 0) {
       throw invalidArchive('The archive is empty.');
     }
-    if (archive.length > MAX_PACKAGE_ARCHIVE_BYTES) {
+    const maxBytes = this.options.maxArchiveBytes;
+    if (sizeBytes > maxBytes) {
       throw invalidArchive(
-        `The archive is ${archive.length} bytes; packages may be at most ${MAX_PACKAGE_ARCHIVE_BYTES} bytes.`,
+        `The archive is ${sizeBytes} bytes; packages may be at most ${maxBytes} bytes (limit MADO_MAX_UPLOAD_BYTES=${maxBytes}).`,
       );
     }
-    const sha256 = createHash('sha256').update(archive).digest('hex');
+    const sha256 = isUploadedFile(archive) ? archive.sha256 : createHash('sha256').update(archive).digest('hex');
     if (expectedSha256 !== undefined && expectedSha256.toLowerCase() !== sha256) {
       throw invalidArchive(
         `The archive's SHA-256 is ${sha256}, not ${expectedSha256.toLowerCase()} as given: it was changed or cut short in transit.`,
       );
     }
-    const reading = await readPackageArchive(contentStream(archive));
+    // Streamed: nothing decompressed is held but the manifest and the listing.
+    const reading = await readPackageArchive(contentStream(archive), this.options.archiveLimits);
     if (!reading.ok) {
       throw invalidArchive(reading.problem);
     }
@@ -102,13 +125,14 @@ export class PackageService {
     if (!checked.ok) {
       throw invalidManifest(`${MANIFEST_FILE_NAME}: ${describeManifestProblems(checked.problems)}`, checked.problems);
     }
-    const chunks = chunksOf(archive);
+    // The compressed archive whole (at most maxArchiveBytes): the store keeps it in pieces.
+    const chunks = chunksOf(await contentBytes(archive));
     const published: PackageVersion = {
       name,
       version,
       manifest: checked.manifest,
       sha256,
-      sizeBytes: archive.length,
+      sizeBytes,
       chunkCount: chunks.length,
       createdAt: this.ctx.clock.now().getTime(),
     };
@@ -122,7 +146,7 @@ export class PackageService {
       }
       await store.insertPackageVersion(published, chunks);
     });
-    this.ctx.logger.info({ name, version, sizeBytes: archive.length, sha256 }, 'package version published');
+    this.ctx.logger.info({ name, version, sizeBytes, sha256 }, 'package version published');
     return published;
   }
 

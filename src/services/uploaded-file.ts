@@ -37,3 +37,13 @@ export function contentStream(content: UploadContent): Readable {
 export async function contentBytes(content: UploadContent): Promise<Uint8Array> {
   return isUploadedFile(content) ? readFile(content.path) : content;
 }
+
+/**
+ * What became of a streamed upload body: the file, or why it was refused (too large: no more
+ * than `maxBytes` were kept; a hash other than the one declared; the body ended early).
+ */
+export type UploadReceipt =
+  | { readonly ok: true; readonly file: UploadedFile }
+  | { readonly ok: false; readonly problem: 'too-large'; readonly maxBytes: number }
+  | { readonly ok: false; readonly problem: 'hash-mismatch' }
+  | { readonly ok: false; readonly problem: 'incomplete'; readonly detail: string };
