@@ -36,7 +36,7 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
-function writeTemporary(path: string, data: string | Uint8Array, mode: number): string {
+function writeTemporary(path: string, data: string | Uint8Array, mode: number, durable = true): string {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(temporary, 'wx', mode);
   try {
@@ -49,7 +49,9 @@ function writeTemporary(path: string, data: string | Uint8Array, mode: number): 
     while (offset < bytes.length) {
       offset += writeSync(fd, bytes, offset, bytes.length - offset);
     }
-    fsyncSync(fd);
+    if (durable) {
+      fsyncSync(fd);
+    }
   } catch (error) {
     closeSync(fd);
     rmSync(temporary, { force: true });
@@ -69,6 +71,22 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     throw error;
   }
   fsyncDirectory(dirname(path));
+}
+
+/**
+ * Replaces `path` with `data` atomically against process crashes (a reader sees the old content
+ * or the new one) but not durably: nothing is fsynced, so a power cut may lose the new content.
+ * For files that only have to outlive the process that wrote them, such as a step host's
+ * record of how its step ended, which the worker then journals durably itself.
+ */
+export function replaceFile(path: string, data: string | Uint8Array, mode = 0o600): void {
+  const temporary = writeTemporary(path, data, mode, false);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**

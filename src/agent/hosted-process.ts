@@ -19,7 +19,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDirectory, writeFileAtomic } from './atomic-file.js';
+import { ensureDirectory, replaceFile } from './atomic-file.js';
 import { cappedText, type LiveOutput } from './capped-output.js';
 import {
   fingerprintOf,
@@ -151,7 +151,7 @@ export async function runHostedProcessTree(
     killGraceMs: options.killGraceMs,
     maxOutputBytes: options.maxOutputBytes,
   };
-  writeFileAtomic(join(dir, SPEC_FILE), JSON.stringify(spec), 0o600);
+  replaceFile(join(dir, SPEC_FILE), JSON.stringify(spec), 0o600);
 
   let child: ChildProcess;
   try {

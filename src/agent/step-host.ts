@@ -19,10 +19,10 @@
  * the group, as it did before there was a host (process-tree.ts).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { writeFileAtomic } from './atomic-file.js';
+import { replaceFile } from './atomic-file.js';
 
 export const SPEC_FILE = 'spec.json';
 export const EXIT_FILE = 'exit.json';
@@ -106,7 +106,6 @@ class CappedFile {
   }
 
   close(): void {
-    fsyncSync(this.fd);
     closeSync(this.fd);
   }
 }
@@ -162,7 +161,7 @@ export async function runStepHost(dir: string): Promise<number> {
       stderrBytes: stderr.total,
       ...(message === undefined ? {} : { message }),
     };
-    writeFileAtomic(join(dir, EXIT_FILE), JSON.stringify(exit), 0o600);
+    replaceFile(join(dir, EXIT_FILE), JSON.stringify(exit), 0o600);
   };
 
   let terminated = false;
