@@ -168,7 +168,7 @@ export function loadServerConfig(flags: ServerFlags, environment: NodeJS.Process
     agentHeartbeatMs: env.milliseconds('MADO_AGENT_HEARTBEAT_SECONDS', 30, 1, 3600),
     outputCapBytes: env.integer('MADO_OUTPUT_CAP_BYTES', 1024 * 1024, 24_000, 64 * 1024 * 1024),
     historyRetentionMs: env.days('MADO_HISTORY_RETENTION_DAYS', 30, 3650),
-    maxConcurrentExecutions: env.integer('MADO_MAX_CONCURRENT_EXECUTIONS', 5, 1, 1000),
+    maxConcurrentExecutions: env.integer('MADO_MAX_CONCURRENT_EXECUTIONS', 5, 1, 10_000),
     sqliteSynchronous: sqliteSynchronous(environment.MADO_SQLITE_SYNCHRONOUS),
     tls: loadTlsConfig(flags, environment, host),
     allowAnyRegion: (flags.allowAnyRegion ?? false) || env.flag('MADO_ALLOW_ANY_REGION'),
