@@ -19,6 +19,7 @@ import type { ResourceGroupService } from '../services/resource-group-service.js
 import type { MaintenanceWindowService } from '../services/maintenance-window-service.js';
 import type { TagService } from '../services/tag-service.js';
 import type { WindowHistoryService } from '../services/window-history-service.js';
+import type { WindowRunService } from '../services/window-run/window-run-service.js';
 import type { WindowScheduleService } from '../services/window-schedule-service.js';
 import type { WindowTargetService } from '../services/window-target-service.js';
 import type { WindowTaskService } from '../services/window-task-service.js';
@@ -29,6 +30,8 @@ export interface Services {
   readonly targets: WindowTargetService;
   readonly tasks: WindowTaskService;
   readonly history: WindowHistoryService;
+  /** The one writer of window-run history (the engine's). */
+  readonly windowRuns: WindowRunService;
   readonly schedules: WindowScheduleService;
   readonly tags: TagService;
   readonly accessKeys: AccessKeyService;

@@ -117,6 +117,8 @@ function cap(text: string, bytes: number): string {
 export class CommandDispatcher {
   readonly events = new EventEmitter();
   private readonly runs = new Map<string, CommandRun>();
+  /** Cancels that arrived while their command was loading: the nodes named, or all. */
+  private readonly cancelsBeforeLoad = new Map<string, readonly string[] | undefined>();
   /** Commands with an invocation in flight on each node. */
   private readonly byNode = new Map<string, Set<string>>();
   private readonly writes: WriteBuffer;
@@ -152,7 +154,13 @@ export class CommandDispatcher {
 
   commandCreated(commandId: string): void {
     void this.store.getCommand(commandId).then(
-      (command) => (command === undefined ? undefined : this.load(command)),
+      (command) => {
+        if (command === undefined) {
+          this.cancelsBeforeLoad.delete(commandId);
+          return undefined;
+        }
+        return this.load(command);
+      },
       (error: unknown) => this.logger.error({ err: error, commandId }, 'could not load a new command'),
     );
   }
@@ -160,8 +168,9 @@ export class CommandDispatcher {
   commandCancelRequested(commandId: string, instanceIds: readonly string[] | undefined): void {
     const run = this.runs.get(commandId);
     if (run === undefined) {
-      // Not loaded yet (just created, or the server is starting): loading applies a cancel
-      // recorded in the store.
+      // Not loaded yet (just created, or the server is starting): loading applies the cancel,
+      // also when the load under way read the command before the cancel was recorded.
+      this.cancelsBeforeLoad.set(commandId, instanceIds);
       this.commandCreated(commandId);
       return;
     }
@@ -344,10 +353,16 @@ export class CommandDispatcher {
       return;
     }
     const invocations = await this.store.listInvocationsOfCommand(command.commandId);
+    if (this.runs.has(command.commandId)) {
+      // Another load of it finished first.
+      return;
+    }
     const run = this.newRun(command, invocations);
     this.runs.set(command.commandId, run);
-    if (command.cancelRequested) {
-      this.commandCancelRequested(command.commandId, undefined);
+    const early = this.cancelsBeforeLoad.get(command.commandId);
+    if (command.cancelRequested || this.cancelsBeforeLoad.has(command.commandId)) {
+      this.cancelsBeforeLoad.delete(command.commandId);
+      this.commandCancelRequested(command.commandId, command.cancelRequested ? undefined : early);
     }
     // Deliveries that were in flight when the server stopped go out again (the agent dedupes).
     for (const instanceId of run.inFlight) {

@@ -356,3 +356,24 @@ export function pluginStatusOf(details: InvocationDetails): PluginStatus {
       return 'Failed';
   }
 }
+
+/** A SendCommand request (spec §7.1), in domain terms. */
+export interface SendCommandRequest {
+  readonly documentName: string;
+  readonly documentVersion?: string;
+  readonly documentHash?: string;
+  readonly documentHashType?: string;
+  readonly instanceIds?: readonly string[];
+  readonly targets?: readonly Target[];
+  readonly parameters?: Readonly<Record<string, readonly string[]>>;
+  readonly timeoutSeconds?: number;
+  readonly comment?: string;
+  readonly maxConcurrency?: string;
+  readonly maxErrors?: string;
+  readonly outputS3BucketName?: string;
+  readonly outputS3KeyPrefix?: string;
+  readonly serviceRoleArn?: string;
+  readonly notificationConfig?: NotificationConfig;
+  readonly cloudWatchOutputConfig?: CloudWatchOutputConfig;
+  readonly alarmConfiguration?: AlarmConfiguration;
+}

@@ -134,6 +134,35 @@ export function windowExecutionResult(outcome: WindowOutcome): {
   return { status: 'SUCCESS', statusDetails: DETAILS.windowSucceeded };
 }
 
+/** What a task execution's StatusDetails says of how it ended. */
+export function taskExecutionDetails(outcome: {
+  readonly status: WindowExecutionStatus;
+  /** Invocations that ended. */
+  readonly ended: number;
+  readonly unlaunched: number;
+  readonly stoppedAtCutoff: boolean;
+}): string {
+  switch (outcome.status) {
+    case 'SUCCESS':
+      return `All ${outcome.ended} invocations succeeded.`;
+    case 'CANCELLED':
+      return DETAILS.cancelled;
+    case 'TIMED_OUT':
+      return outcome.stoppedAtCutoff ? DETAILS.stoppedAtCutoff : 'One or more invocations timed out.';
+    default:
+      return outcome.unlaunched > 0 ? DETAILS.thresholdReached(outcome.unlaunched) : 'One or more invocations failed.';
+  }
+}
+
+/** Tasks grouped by Priority, ascending; registration order within a group (spec §6.3). */
+export function groupByPriority<T extends { readonly priority: number }>(tasks: readonly T[]): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const task of tasks) {
+    groups.set(task.priority, [...(groups.get(task.priority) ?? []), task]);
+  }
+  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
+}
+
 /** StatusDetails Mado writes (spec §6.1: SSM's strings where it has them). All ≤ 250 chars. */
 export const DETAILS = {
   noTasks: 'No tasks to execute.',

@@ -24,7 +24,8 @@ import { FakeClock } from '../shared/fake-clock.js';
 import { silentLogger } from '../shared/logger.js';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { DEFAULT_RUNNER_OPTIONS, WindowRunner, type CommandLauncher } from './window-runner.js';
+import { WindowRunService, type CommandPort } from '../services/window-run/window-run-service.js';
+import { DEFAULT_RUNNER_OPTIONS, WindowRunner } from './window-runner.js';
 import { WindowScheduler } from './window-scheduler.js';
 
 const MINUTE = 60_000;
@@ -334,19 +335,20 @@ class Harness {
       engine: relay,
     });
     // The CommandService itself, observed only to let a test act right after a dispatch.
-    const launcher: CommandLauncher = {
+    const launcher: CommandPort = {
       prepare: (request) => services.commands.prepare(request),
+      record: (prepared, within) => services.commands.record(prepared, within),
       dispatch: (commandId) => {
         services.commands.dispatch(commandId);
         this.onDispatch?.(commandId);
       },
       cancel: (commandId, instanceIds) => services.commands.cancel(commandId, instanceIds),
     };
+    const runs = new WindowRunService(ctx, launcher);
     const runner = new WindowRunner(
-      store,
+      runs,
       clock,
       silentLogger,
-      launcher,
       {
         onInvocationEnded: (listener) =>
           dispatcher.events.on(
@@ -354,9 +356,9 @@ class Harness {
             (commandId: string, _instanceId: string, details: InvocationDetails) => listener(commandId, details),
           ),
       },
-      { ...DEFAULT_RUNNER_OPTIONS, accountId: ACCOUNT_ID },
+      DEFAULT_RUNNER_OPTIONS,
     );
-    const scheduler = new WindowScheduler(store, clock, silentLogger, runner);
+    const scheduler = new WindowScheduler(store, clock, silentLogger, runs, runner);
     relay.target = {
       windowChanged: (windowId) => scheduler.windowChanged(windowId),
       windowDeleted: (windowId) => scheduler.windowDeleted(windowId),

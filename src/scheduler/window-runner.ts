@@ -1,33 +1,30 @@
 /**
- * The window runner: runs each window execution to its end (spec §6.3-§6.8) as a resumable
- * state machine whose every transition is written to the store before it takes effect.
+ * The window runner: drives each window execution to its end (spec §6.3-§6.8): slots, priority
+ * groups, rate control and waits. It holds no history of its own: every transition is recorded
+ * by the WindowRunService before it takes effect, and the runner works from what it returns.
  *
  * One execution:
  *   PENDING      waits for a free slot (at most `maxConcurrentRuns` run at once, spec §6.10);
- *   IN_PROGRESS  its plan (the window's settings and tasks at that moment) is written with the
- *                status; priority groups run in ascending order, the tasks of a group in
- *                parallel; no group starts at or after the cutoff;
+ *                waiting executions get slots in due-time order;
+ *   IN_PROGRESS  priority groups run in ascending order, the tasks of a group in parallel; no
+ *                group starts at or after the cutoff;
  *   the end      statuses add up (window-run.ts) and the execution ends.
- * One task execution resolves its targets (written before anything launches), then launches one
- * Run Command command per node under the task's MaxConcurrency and MaxErrors: the task
- * invocation and the command are stored in one transaction, then the dispatcher is told. At the
- * cutoff a CANCEL_TASK task cancels its running commands and launches nothing more; a
- * CONTINUE_TASK task carries on. A cancel (CancelMaintenanceWindowExecution, or the window's
- * deletion) stops launching and cancels running commands.
+ * One task execution resolves its targets, then launches one Run Command command per node under
+ * the task's MaxConcurrency and MaxErrors (the invocations one pass may launch are recorded in one
+ * transaction). At the cutoff a CANCEL_TASK task cancels its running commands and launches
+ * nothing more; a CONTINUE_TASK task carries on. A cancel (CancelMaintenanceWindowExecution, or
+ * the window's deletion) stops launching and cancels running commands.
  *
  * Crash safety: a restarted server calls `start()`, which resumes every execution the store
- * holds as unfinished from what was written: groups with task executions are not started
+ * holds as unfinished from what was recorded: groups with task executions are not started
  * again, targets with a task invocation are not launched again (so no node runs an invocation
  * twice: the agent also dedupes each command), invocations in flight are followed through
  * their commands, whose dispatcher resumes them too.
  */
-import { isTerminal, type InvocationDetails } from '../domain/command.js';
-import { NotFoundError, ValidationError } from '../domain/errors.js';
+import type { InvocationDetails } from '../domain/command.js';
 import type { MaintenanceWindow, WindowTask } from '../domain/maintenance-window.js';
 import { resolveMaxConcurrency, resolveMaxErrors } from '../domain/rate-control.js';
-import { targetKind } from '../domain/targets.js';
 import type {
-  RunPlan,
   RunTarget,
   TaskExecution,
   TaskInvocation,
@@ -37,31 +34,19 @@ import type {
 import {
   countsAsTaskError,
   DETAILS,
-  invocationStatusOf,
+  groupByPriority,
   isTerminalExecutionStatus,
   runFrame,
-  substitutePseudoParameters,
+  taskExecutionDetails,
   taskExecutionStatus,
   windowExecutionResult,
-  type PseudoParameterValues,
   type RunFrame,
 } from '../domain/window-run.js';
-import type { PreparedCommand, SendCommandRequest } from '../services/command-service.js';
-import { resolveTargets } from '../services/target-resolver.js';
+import { targetKey, type Launch, type WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
-import { newUuid } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
-import type { Store } from '../store/store.js';
+import { SlotQueue } from './slot-queue.js';
 import { Wakeup } from './wakeup.js';
-
-/** Run Command, as the runner uses it (the CommandService). */
-export interface CommandLauncher {
-  /** Validates and builds a command without storing it. */
-  prepare(request: SendCommandRequest): Promise<PreparedCommand>;
-  /** Hands a stored command to the dispatcher. */
-  dispatch(commandId: string): void;
-  cancel(commandId: string, instanceIds: undefined): Promise<void>;
-}
 
 /** Where the runner hears that a command's invocation ended (the dispatcher's events). */
 export interface InvocationEndings {
@@ -73,20 +58,12 @@ export interface RunnerOptions {
   readonly maxConcurrentRuns: number;
   /** How often a waiting task re-reads its running commands from the store, in case an event was missed. */
   readonly recheckIntervalMs: number;
-  readonly accountId: string;
-  readonly region: string;
 }
 
 export const DEFAULT_RUNNER_OPTIONS = {
   maxConcurrentRuns: 5,
   recheckIntervalMs: 30_000,
-  accountId: '000000000000',
-  region: 'us-east-1',
 } as const satisfies RunnerOptions;
-
-/** The role SSM reports when a task names none. */
-const DEFAULT_SERVICE_ROLE = (accountId: string) =>
-  `arn:aws:iam::${accountId}:role/aws-service-role/ssm.amazonaws.com/AWSServiceRoleForAmazonSSM`;
 
 interface Run {
   execution: WindowExecution;
@@ -110,52 +87,38 @@ interface TaskRun {
   stoppedAtCutoff: boolean;
 }
 
-/** The RunCommand member of a task's TaskInvocationParameters, as stored in wire shape. */
-interface RunCommandParameters {
-  readonly Parameters?: Record<string, string[]>;
-  readonly TimeoutSeconds?: number;
-  readonly Comment?: string;
-  readonly DocumentVersion?: string;
-  readonly DocumentHash?: string;
-  readonly DocumentHashType?: string;
-  readonly OutputS3BucketName?: string;
-  readonly OutputS3KeyPrefix?: string;
-  readonly ServiceRoleArn?: string;
-  readonly NotificationConfig?: SendCommandRequest['notificationConfig'];
-  readonly CloudWatchOutputConfig?: SendCommandRequest['cloudWatchOutputConfig'];
-}
-
 export class WindowRunner {
-  private readonly runs = new Map<string, Run>();
+  private readonly active = new Map<string, Run>();
   /** Task invocations in flight, by command id. */
   private readonly byCommand = new Map<string, TaskRun>();
-  /** Executions holding a slot (IN_PROGRESS or CANCELLING). */
-  private readonly slots = new Set<string>();
+  /** Executions holding a slot (IN_PROGRESS or CANCELLING), and those waiting for one. */
+  private readonly slots: SlotQueue<Run>;
   private readonly stopping = new AbortController();
   private readonly drives = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: Store,
+    private readonly runs: WindowRunService,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly commands: CommandLauncher,
     endings: InvocationEndings,
-    private readonly options: RunnerOptions = DEFAULT_RUNNER_OPTIONS,
+    options: RunnerOptions = DEFAULT_RUNNER_OPTIONS,
   ) {
+    this.recheckIntervalMs = options.recheckIntervalMs;
+    this.slots = new SlotQueue(options.maxConcurrentRuns, (run) => run.wake.notify());
     endings.onInvocationEnded((commandId, details) => this.invocationEnded(commandId, details));
   }
 
+  private readonly recheckIntervalMs: number;
+
   /** Resumes every execution the store holds as unfinished (after a restart). */
   async start(): Promise<void> {
-    for (const execution of await this.store.listUnfinishedWindowExecutions()) {
-      this.begin(execution);
-    }
+    this.beginAll(await this.runs.unfinishedExecutions());
   }
 
   /** Stops driving executions; what is written stays, and a restart resumes it. */
   async stop(): Promise<void> {
     this.stopping.abort();
-    for (const run of this.runs.values()) {
+    for (const run of this.active.values()) {
       run.ended.abort();
       run.wake.notify();
       for (const task of run.tasks) {
@@ -165,41 +128,28 @@ export class WindowRunner {
     await Promise.allSettled([...this.drives]);
   }
 
-  /** Drives a stored execution (PENDING when just fired) to its end. */
-  begin(execution: WindowExecution): void {
-    if (this.runs.has(execution.windowExecutionId) || this.stopping.signal.aborted) {
-      return;
+  /** Drives stored executions (PENDING when just fired) to their end, slots given in due-time order. */
+  beginAll(executions: readonly WindowExecution[]): void {
+    const runs = executions.flatMap((execution) => {
+      const run = this.track(execution);
+      return run === undefined ? [] : [run];
+    });
+    for (const run of runs) {
+      if (run.execution.status === 'PENDING') {
+        this.slots.wait(run, run.execution.scheduledAt);
+      } else {
+        // Resumed after a restart: it holds its slot again.
+        this.slots.hold(run);
+      }
     }
-    const run: Run = {
-      execution,
-      frame: runFrame(execution.plan ?? { duration: 0, cutoff: 0 }, execution.scheduledAt),
-      cancelRequested: execution.cancelRequested === true,
-      wake: new Wakeup(),
-      tasks: new Set(),
-      ended: new AbortController(),
-    };
-    this.runs.set(execution.windowExecutionId, run);
-    const drive = this.drive(run)
-      .catch((error: unknown) => {
-        if (!this.stopping.signal.aborted) {
-          this.logger.error(
-            { err: error, windowExecutionId: execution.windowExecutionId },
-            'window execution stopped on an error; a restart resumes it',
-          );
-        }
-      })
-      .finally(() => {
-        run.ended.abort();
-        this.runs.delete(execution.windowExecutionId);
-        this.releaseSlot(execution.windowExecutionId);
-        this.drives.delete(drive);
-      });
-    this.drives.add(drive);
+    for (const run of runs) {
+      this.drive(run);
+    }
   }
 
   /** The unfinished execution of a window driven here, if any (for overlap detection). */
   activeExecution(windowId: string): string | undefined {
-    for (const run of this.runs.values()) {
+    for (const run of this.active.values()) {
       if (run.execution.windowId === windowId) {
         return run.execution.windowExecutionId;
       }
@@ -207,9 +157,9 @@ export class WindowRunner {
     return undefined;
   }
 
-  /** CancelMaintenanceWindowExecution was recorded (or the window deleted): stop the run. */
+  /** A cancel was recorded (CancelMaintenanceWindowExecution, or the window's deletion): stop the run. */
   cancelRequested(windowExecutionId: string): void {
-    const run = this.runs.get(windowExecutionId);
+    const run = this.active.get(windowExecutionId);
     if (run === undefined || run.cancelRequested) {
       return;
     }
@@ -236,9 +186,45 @@ export class WindowRunner {
     }
   }
 
+  private track(execution: WindowExecution): Run | undefined {
+    if (this.active.has(execution.windowExecutionId) || this.stopping.signal.aborted) {
+      return undefined;
+    }
+    const run: Run = {
+      execution,
+      frame: runFrame(execution.plan ?? { duration: 0, cutoff: 0 }, execution.scheduledAt),
+      cancelRequested: execution.cancelRequested === true,
+      wake: new Wakeup(),
+      tasks: new Set(),
+      ended: new AbortController(),
+    };
+    this.active.set(execution.windowExecutionId, run);
+    return run;
+  }
+
+  private drive(run: Run): void {
+    const { windowExecutionId } = run.execution;
+    const drive = this.runExecution(run)
+      .catch((error: unknown) => {
+        if (!this.stopping.signal.aborted) {
+          this.logger.error(
+            { err: error, windowExecutionId },
+            'window execution stopped on an error; a restart resumes it',
+          );
+        }
+      })
+      .finally(() => {
+        run.ended.abort();
+        this.active.delete(windowExecutionId);
+        this.slots.release(run);
+        this.drives.delete(drive);
+      });
+    this.drives.add(drive);
+  }
+
   // The execution
 
-  private async drive(run: Run): Promise<void> {
+  private async runExecution(run: Run): Promise<void> {
     if (!(await this.acquireSlot(run))) {
       return;
     }
@@ -256,7 +242,7 @@ export class WindowRunner {
       });
 
     const groups = groupByPriority(plan.tasks);
-    const existing = await this.store.listAllTaskExecutions(run.execution.windowExecutionId);
+    const existing = await this.runs.taskExecutionsOf(run.execution);
     const statuses: WindowExecutionStatus[] = [];
     let groupsSkippedAtCutoff = 0;
     for (const [index, group] of groups.entries()) {
@@ -271,7 +257,7 @@ export class WindowRunner {
           groupsSkippedAtCutoff = groups.length - index;
           break;
         }
-        executions = await this.startGroup(run, group);
+        executions = await this.runs.startGroup(run.execution, group);
       }
       const results = await Promise.all(
         executions.map((execution) => {
@@ -302,7 +288,7 @@ export class WindowRunner {
       groupsSkippedAtCutoff,
       cancelRequested: run.cancelRequested,
     });
-    await this.endExecution(run, result.status, result.statusDetails);
+    run.execution = await this.runs.endExecution(run.execution, result.status, result.statusDetails);
     run.ended.abort();
     await cutoffTimer;
   }
@@ -312,17 +298,12 @@ export class WindowRunner {
    * execution ended instead (cancelled, or the cutoff passed while waiting).
    */
   private async acquireSlot(run: Run): Promise<boolean> {
-    const { windowExecutionId } = run.execution;
-    if (run.execution.status !== 'PENDING') {
-      // Resumed after a restart: it holds its slot again.
-      this.slots.add(windowExecutionId);
-      if (run.execution.plan !== undefined) {
-        return true;
-      }
+    if (run.execution.status !== 'PENDING' && run.execution.plan !== undefined) {
+      return true;
     }
-    const window = await this.store.getWindow(run.execution.windowId);
+    const window = await this.runs.windowOf(run.execution);
     if (window === undefined) {
-      await this.endExecution(run, 'CANCELLED', DETAILS.cancelled);
+      run.execution = await this.runs.endExecution(run.execution, 'CANCELLED', DETAILS.cancelled);
       return false;
     }
     run.frame = runFrame(window, run.execution.scheduledAt);
@@ -342,102 +323,30 @@ export class WindowRunner {
   }
 
   private async waitForSlot(run: Run, window: MaintenanceWindow): Promise<boolean> {
-    const { windowExecutionId } = run.execution;
     let queued = false;
     for (;;) {
       if (this.stopping.signal.aborted) {
         return false;
       }
       if (run.cancelRequested) {
-        await this.endExecution(run, 'CANCELLED', DETAILS.cancelled);
+        run.execution = await this.runs.endExecution(run.execution, 'CANCELLED', DETAILS.cancelled);
         return false;
       }
       if (this.now() >= run.frame.cutoffAt) {
-        await this.endExecution(run, 'TIMED_OUT', DETAILS.cutoffBeforeAllTasks);
+        run.execution = await this.runs.endExecution(run.execution, 'TIMED_OUT', DETAILS.cutoffBeforeAllTasks);
         return false;
       }
-      if (this.slots.has(windowExecutionId) || this.slots.size < this.options.maxConcurrentRuns) {
+      if (this.slots.holds(run)) {
         break;
       }
       if (!queued) {
         queued = true;
-        await this.store.updateWindowExecution({ windowExecutionId, statusDetails: DETAILS.queued });
+        run.execution = await this.runs.queue(run.execution);
       }
       await run.wake.wait();
     }
-    this.slots.add(windowExecutionId);
-    const plan = await this.planOf(window);
-    await this.store.updateWindowExecution({
-      windowExecutionId,
-      status: 'IN_PROGRESS',
-      statusDetails: '',
-      startedAt: this.now(),
-      plan,
-    });
-    run.execution = { ...run.execution, status: 'IN_PROGRESS', plan, startedAt: this.now() };
+    run.execution = await this.runs.startExecution(run.execution, window);
     return true;
-  }
-
-  private releaseSlot(windowExecutionId: string): void {
-    if (this.slots.delete(windowExecutionId)) {
-      // Queued executions re-check in due order.
-      for (const run of this.runs.values()) {
-        if (run.execution.status === 'PENDING') {
-          run.wake.notify();
-        }
-      }
-    }
-  }
-
-  private async planOf(window: MaintenanceWindow): Promise<RunPlan> {
-    return {
-      duration: window.duration,
-      cutoff: window.cutoff,
-      allowUnassociatedTargets: window.allowUnassociatedTargets,
-      tasks: await this.store.listAllWindowTasks(window.windowId),
-    };
-  }
-
-  private async endExecution(run: Run, status: WindowExecutionStatus, statusDetails: string): Promise<void> {
-    await this.store.updateWindowExecution({
-      windowExecutionId: run.execution.windowExecutionId,
-      status,
-      statusDetails,
-      endedAt: this.now(),
-    });
-    run.execution = { ...run.execution, status, statusDetails };
-    this.logger.info(
-      { windowId: run.execution.windowId, windowExecutionId: run.execution.windowExecutionId, status },
-      'window execution ended',
-    );
-  }
-
-  /** Records the task executions of one priority group (all or none), IN_PROGRESS. */
-  private async startGroup(run: Run, group: readonly WindowTask[]): Promise<TaskExecution[]> {
-    const now = this.now();
-    const executions = group.map((task): TaskExecution => ({
-      taskExecutionId: newUuid(),
-      windowExecutionId: run.execution.windowExecutionId,
-      windowTaskId: task.windowTaskId,
-      taskArn: task.taskArn,
-      taskType: task.taskType,
-      serviceRole:
-        task.serviceRoleArn ?? runCommandOf(task).ServiceRoleArn ?? DEFAULT_SERVICE_ROLE(this.options.accountId),
-      taskParameters: documentParametersOf(task),
-      priority: task.priority,
-      maxConcurrency: task.maxConcurrency,
-      maxErrors: task.maxErrors,
-      status: 'IN_PROGRESS',
-      startedAt: now,
-      alarmConfiguration: task.alarmConfiguration,
-      cutoffBehavior: task.cutoffBehavior ?? 'CONTINUE_TASK',
-    }));
-    await this.store.transaction(async (store) => {
-      for (const execution of executions) {
-        await store.insertTaskExecution(execution);
-      }
-    });
-    return executions;
   }
 
   // One task execution
@@ -447,10 +356,11 @@ export class WindowRunner {
     run.tasks.add(task);
     try {
       if (task.execution.runTargets === undefined) {
-        const failure = await this.resolveAndRecordTargets(task);
-        if (failure !== undefined) {
-          return await this.endTask(task, 'FAILED', failure);
+        const recorded = await this.runs.recordTargets(this.siteOf(task));
+        if ('failure' in recorded) {
+          return await this.endTask(task, 'FAILED', recorded.failure);
         }
+        task.execution = recorded.taskExecution;
       }
       const targets = task.execution.runTargets!;
       if (targets.length === 0) {
@@ -459,6 +369,10 @@ export class WindowRunner {
       const queue = await this.resumeInvocations(task, targets);
       const concurrency = resolveMaxConcurrency(task.execution.maxConcurrency, targets.length);
       const allowedErrors = resolveMaxErrors(task.execution.maxErrors, targets.length);
+      // Re-checked before every launch: a launch may fail at once, and a cancel may arrive
+      // while one awaits the store.
+      const mayLaunch = () =>
+        !run.cancelRequested && !task.stoppedAtCutoff && task.ended.filter(countsAsTaskError).length <= allowedErrors;
       for (;;) {
         if (this.stopping.signal.aborted) {
           return task.execution.status;
@@ -471,13 +385,7 @@ export class WindowRunner {
           task.stoppedAtCutoff = true;
           this.cancelRunning(task);
         }
-        // Re-checked before every launch: a launch may fail at once, and a cancel may arrive
-        // while one awaits the store.
-        const mayLaunch = () =>
-          !run.cancelRequested && !task.stoppedAtCutoff && task.ended.filter(countsAsTaskError).length <= allowedErrors;
-        while (mayLaunch() && task.running.size < concurrency && queue.length > 0 && this.inSequence(task, queue[0]!)) {
-          await this.launch(task, queue.shift()!);
-        }
+        await this.launchWhileAllowed(task, queue, concurrency, mayLaunch);
         if (task.running.size === 0 && (queue.length === 0 || !mayLaunch())) {
           break;
         }
@@ -489,92 +397,54 @@ export class WindowRunner {
         cancelRequested: run.cancelRequested,
         stoppedAtCutoff: task.stoppedAtCutoff,
       });
-      return await this.endTask(task, status, this.taskDetails(task, status, queue.length));
+      const details = taskExecutionDetails({
+        status,
+        ended: task.ended.length,
+        unlaunched: queue.length,
+        stoppedAtCutoff: task.stoppedAtCutoff,
+      });
+      return await this.endTask(task, status, details);
     } finally {
       run.tasks.delete(task);
     }
   }
 
   /**
-   * Resolves the task's targets now (spec §4.2) and records them, with the `aws:InstanceId`
-   * parameter, before anything launches. @returns why the task cannot run, if it cannot.
+   * Launches from the queue while rate control allows: each invocation is prepared in turn (one
+   * that fails at once counts against MaxErrors before the next), then all are recorded together.
    */
-  private async resolveAndRecordTargets(task: TaskRun): Promise<string | undefined> {
-    let targets: RunTarget[];
-    try {
-      targets = await this.resolveRunTargets(task);
-      await this.checkDocument(task, targets);
-    } catch (error) {
-      if (error instanceof ValidationError || error instanceof NotFoundError) {
-        return error.message.slice(0, 250);
-      }
-      throw error;
-    }
-    const taskParameters = {
-      ...task.execution.taskParameters,
-      'aws:InstanceId': { Values: targets.map((target) => target.instanceId) },
-    };
-    await this.store.updateTaskExecution({
-      taskExecutionId: task.execution.taskExecutionId,
-      runTargets: targets,
-      taskParameters,
-    });
-    task.execution = { ...task.execution, runTargets: targets, taskParameters };
-    return undefined;
-  }
-
-  private async resolveRunTargets(task: TaskRun): Promise<RunTarget[]> {
-    const { run } = task;
-    const nodes = await this.store.listActiveNodes();
-    const targets: RunTarget[] = [];
-    for (const target of task.task.targets) {
-      const kind = targetKind(target.Key);
-      if (kind === 'WindowTargetIds') {
-        for (const windowTargetId of target.Values) {
-          const windowTarget = await this.store.getWindowTarget(run.execution.windowId, windowTargetId);
-          if (windowTarget === undefined) {
-            // Deregistered since the task was registered: nothing to run there.
-            continue;
-          }
-          for (const entry of await resolveTargets(this.store, windowTarget.targets, nodes)) {
-            targets.push({
-              instanceId: entry.node.instanceId,
-              windowTargetId,
-              resourceType: windowTarget.resourceType,
-              ownerInformation: windowTarget.ownerInformation,
-            });
-          }
-        }
-      } else if (kind === 'InstanceIds') {
-        // Listed nodes run as listed; one that is not registered fails its invocation.
-        for (const instanceId of target.Values) {
-          targets.push({ instanceId, resourceType: 'INSTANCE' });
-        }
+  private async launchWhileAllowed(
+    task: TaskRun,
+    queue: RunTarget[],
+    concurrency: number,
+    mayLaunch: () => boolean,
+  ): Promise<void> {
+    const launches: Launch[] = [];
+    const launching = new Map<string, TaskInvocation>();
+    while (
+      mayLaunch() &&
+      task.running.size + launching.size < concurrency &&
+      queue.length > 0 &&
+      inSequence([...task.running.values(), ...launching.values()], queue[0]!)
+    ) {
+      const launch = await this.runs.prepareInvocation(this.siteOf(task), queue.shift()!);
+      launches.push(launch);
+      if (launch.kind === 'failed') {
+        task.ended.push('FAILED');
       } else {
-        for (const entry of await resolveTargets(this.store, [target], nodes)) {
-          targets.push({ instanceId: entry.node.instanceId, resourceType: 'INSTANCE' });
-        }
+        launching.set(launch.prepared.command.commandId, launch.invocation);
       }
     }
-    return targets;
-  }
-
-  /** Validates the document and parameters once, before any node (spec §6.4). */
-  private async checkDocument(task: TaskRun, targets: readonly RunTarget[]): Promise<void> {
-    if (targets.length === 0) {
-      return;
-    }
-    try {
-      await this.commands.prepare(this.commandRequest(task, targets[0]!, this.pseudoValues(task, targets[0]!, '')));
-    } catch (error) {
-      if (isNodeProblem(error)) {
-        // About the first node only: its invocation will say so.
-        return;
+    await this.runs.launch(launches, () => {
+      for (const invocation of launching.values()) {
+        this.follow(task, invocation);
       }
-      if (error instanceof ValidationError && error.code === 'InvalidParameters') {
-        throw new ValidationError(DETAILS.invalidParameters(parameterNames(error)), { cause: error });
+    });
+    if (task.run.cancelRequested || task.stoppedAtCutoff) {
+      // Stopped while these launches awaited the store: cancelRunning() did not see them.
+      for (const commandId of launching.keys()) {
+        this.runs.cancelCommand(commandId);
       }
-      throw error;
     }
   }
 
@@ -584,7 +454,7 @@ export class WindowRunner {
    */
   private async resumeInvocations(task: TaskRun, targets: readonly RunTarget[]): Promise<RunTarget[]> {
     const launched = new Set<string>();
-    for (const invocation of await this.store.listAllTaskInvocations(task.execution.taskExecutionId)) {
+    for (const invocation of await this.runs.invocationsOf(task.execution)) {
       launched.add(targetKey(invocation));
       if (isTerminalExecutionStatus(invocation.status)) {
         task.ended.push(invocation.status);
@@ -592,84 +462,15 @@ export class WindowRunner {
         this.follow(task, invocation);
       }
     }
-    for (const invocation of [...task.running.values()]) {
-      const current = await this.store.getInvocation(invocation.executionId!, invocation.instanceId ?? '');
-      if (current !== undefined) {
-        if (isTerminal(current.statusDetails)) {
-          await this.settle(task, invocation.executionId!, current.statusDetails, current.endedAt);
-        } else if (task.run.cancelRequested) {
-          this.cancelCommand(invocation.executionId!);
-        }
+    for (const [commandId, invocation] of [...task.running]) {
+      const ending = await this.runs.commandEnding(invocation);
+      if (ending !== undefined) {
+        await this.settle(task, commandId, ending.details, ending.endedAt);
+      } else if (task.run.cancelRequested) {
+        this.runs.cancelCommand(commandId);
       }
     }
     return targets.filter((target) => !launched.has(targetKey(target)));
-  }
-
-  /** Window targets run one after another (spec §6.4): a target waits until the previous one's nodes ended. */
-  private inSequence(task: TaskRun, next: RunTarget): boolean {
-    for (const invocation of task.running.values()) {
-      if (invocation.windowTargetId !== next.windowTargetId) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Launches one invocation: records it with its command in one transaction, then dispatches. */
-  private async launch(task: TaskRun, target: RunTarget): Promise<void> {
-    const invocationId = newUuid();
-    const now = this.now();
-    const base = {
-      invocationId,
-      taskExecutionId: task.execution.taskExecutionId,
-      windowExecutionId: task.run.execution.windowExecutionId,
-      taskType: task.execution.taskType,
-      startedAt: now,
-      ownerInformation: target.ownerInformation,
-      windowTargetId: target.windowTargetId,
-      instanceId: target.instanceId,
-    };
-    const request = this.commandRequest(task, target, this.pseudoValues(task, target, invocationId));
-    let prepared: PreparedCommand;
-    try {
-      prepared = await this.commands.prepare(request);
-    } catch (error) {
-      if (!(error instanceof ValidationError || error instanceof NotFoundError)) {
-        throw error;
-      }
-      // The node is gone or cannot run the document: the invocation fails, the task goes on.
-      const statusDetails = isNodeProblem(error)
-        ? error instanceof ValidationError
-          ? 'InvalidPlatform'
-          : 'Undeliverable'
-        : error.message.slice(0, 250);
-      await this.store.insertTaskInvocation({
-        ...base,
-        parameters: launchedParameters(request, task.execution),
-        status: 'FAILED',
-        statusDetails,
-        endedAt: now,
-      });
-      task.ended.push('FAILED');
-      return;
-    }
-    const { command } = prepared;
-    const invocation: TaskInvocation = {
-      ...base,
-      executionId: command.commandId,
-      parameters: launchedParameters(request, task.execution),
-      status: 'IN_PROGRESS',
-    };
-    await this.store.transaction(async (store) => {
-      await store.insertTaskInvocation(invocation);
-      await store.insertCommand(command, prepared.invocations);
-    });
-    this.follow(task, invocation);
-    this.commands.dispatch(command.commandId);
-    if (task.run.cancelRequested || task.stoppedAtCutoff) {
-      // Stopped while this launch awaited the store: cancelRunning() did not see this command.
-      this.cancelCommand(command.commandId);
-    }
   }
 
   private follow(task: TaskRun, invocation: TaskInvocation): void {
@@ -680,7 +481,7 @@ export class WindowRunner {
   /** Waits for an invocation to end, a cancel or the cutoff; re-reads the store now and then. */
   private async waitForChange(task: TaskRun): Promise<void> {
     const timer = new AbortController();
-    const recheck = this.clock.sleep(this.options.recheckIntervalMs, timer.signal).then(
+    const recheck = this.clock.sleep(this.recheckIntervalMs, timer.signal).then(
       () => true,
       () => false,
     );
@@ -688,9 +489,9 @@ export class WindowRunner {
     timer.abort();
     if (woke) {
       for (const [commandId, invocation] of [...task.running]) {
-        const current = await this.store.getInvocation(commandId, invocation.instanceId ?? '');
-        if (current !== undefined && isTerminal(current.statusDetails)) {
-          await this.settle(task, commandId, current.statusDetails, current.endedAt);
+        const ending = await this.runs.commandEnding(invocation);
+        if (ending !== undefined) {
+          await this.settle(task, commandId, ending.details, ending.endedAt);
         }
       }
     }
@@ -722,113 +523,24 @@ export class WindowRunner {
     }
     task.running.delete(commandId);
     this.byCommand.delete(commandId);
-    const status = invocationStatusOf(details, task.stoppedAtCutoff && !task.run.cancelRequested);
-    await this.store.updateTaskInvocation({
-      invocationId: invocation.invocationId,
-      status,
-      statusDetails: details,
-      endedAt,
-    });
-    task.ended.push(status);
+    const stoppedAtCutoff = task.stoppedAtCutoff && !task.run.cancelRequested;
+    task.ended.push(await this.runs.settleInvocation(invocation, details, endedAt, stoppedAtCutoff));
     task.wake.notify();
   }
 
   private cancelRunning(task: TaskRun): void {
     for (const commandId of task.running.keys()) {
-      this.cancelCommand(commandId);
+      this.runs.cancelCommand(commandId);
     }
   }
 
-  private cancelCommand(commandId: string): void {
-    this.commands.cancel(commandId, undefined).catch((error: unknown) => {
-      this.logger.warn({ err: error, commandId }, 'could not cancel a window task command');
-    });
-  }
-
-  private async endTask(
-    task: TaskRun,
-    status: WindowExecutionStatus,
-    statusDetails: string,
-  ): Promise<WindowExecutionStatus> {
-    const now = this.now();
-    const endedInsideWindow = now <= task.run.frame.closesAt;
-    const details = endedInsideWindow ? statusDetails : DETAILS.endedAfterWindow(statusDetails).slice(0, 250);
-    await this.store.updateTaskExecution({
-      taskExecutionId: task.execution.taskExecutionId,
-      status,
-      statusDetails: details,
-      endedAt: now,
-      endedInsideWindow,
-    });
-    task.execution = { ...task.execution, status, statusDetails: details, endedAt: now, endedInsideWindow };
+  private async endTask(task: TaskRun, status: WindowExecutionStatus, details: string): Promise<WindowExecutionStatus> {
+    task.execution = await this.runs.endTask(task.execution, task.run.frame, status, details);
     return status;
   }
 
-  private taskDetails(task: TaskRun, status: WindowExecutionStatus, unlaunched: number): string {
-    switch (status) {
-      case 'SUCCESS':
-        return `All ${task.ended.length} invocations succeeded.`;
-      case 'CANCELLED':
-        return DETAILS.cancelled;
-      case 'TIMED_OUT':
-        return task.stoppedAtCutoff ? DETAILS.stoppedAtCutoff : 'One or more invocations timed out.';
-      default:
-        return unlaunched > 0 ? DETAILS.thresholdReached(unlaunched) : 'One or more invocations failed.';
-    }
-  }
-
-  // Building the command
-
-  private pseudoValues(task: TaskRun, target: RunTarget, invocationId: string): PseudoParameterValues {
-    const logging = task.task.loggingInfo;
-    return {
-      WINDOW_ID: task.run.execution.windowId,
-      WINDOW_TASK_ID: task.task.windowTaskId,
-      WINDOW_TARGET_ID: target.windowTargetId ?? '',
-      WINDOW_EXECUTION_ID: task.run.execution.windowExecutionId,
-      TASK_EXECUTION_ID: task.execution.taskExecutionId,
-      INVOCATION_ID: invocationId,
-      TARGET_TYPE: target.resourceType,
-      TARGET_ID:
-        target.resourceType === 'RESOURCE_GROUP'
-          ? `arn:aws:ssm:${this.options.region}:${this.options.accountId}:managed-instance/${target.instanceId}`
-          : target.instanceId,
-      RESOURCE_ID: target.instanceId,
-      LOGGING_S3_BUCKET_NAME: logging?.S3BucketName ?? '',
-      LOGGING_S3_KEY_PREFIX: logging?.S3KeyPrefix ?? '',
-      LOGGING_S3_REGION: logging?.S3Region ?? '',
-    };
-  }
-
-  /** The SendCommand request for one node (spec §6.7), pseudo parameters substituted. */
-  private commandRequest(task: TaskRun, target: RunTarget, values: PseudoParameterValues): SendCommandRequest {
-    const runCommand = runCommandOf(task.task);
-    const substitute = (text: string) => substitutePseudoParameters(text, values);
-    const parameters = Object.fromEntries(
-      Object.entries(runCommand.Parameters ?? legacyParametersOf(task.task)).map(([name, list]) => [
-        name,
-        list.map(substitute),
-      ]),
-    );
-    const logging = task.task.loggingInfo;
-    return {
-      documentName: task.task.taskArn,
-      documentVersion: runCommand.DocumentVersion,
-      documentHash: runCommand.DocumentHash,
-      documentHashType: runCommand.DocumentHashType,
-      instanceIds: [target.instanceId],
-      parameters,
-      timeoutSeconds: runCommand.TimeoutSeconds,
-      comment: runCommand.Comment === undefined ? undefined : substitute(runCommand.Comment),
-      maxConcurrency: task.execution.maxConcurrency,
-      maxErrors: task.execution.maxErrors,
-      outputS3BucketName: runCommand.OutputS3BucketName ?? logging?.S3BucketName,
-      outputS3KeyPrefix: runCommand.OutputS3KeyPrefix ?? logging?.S3KeyPrefix,
-      serviceRoleArn: runCommand.ServiceRoleArn,
-      notificationConfig: runCommand.NotificationConfig,
-      cloudWatchOutputConfig: runCommand.CloudWatchOutputConfig,
-      alarmConfiguration: task.task.alarmConfiguration,
-    };
+  private siteOf(task: TaskRun) {
+    return { execution: task.run.execution, task: task.task, taskExecution: task.execution };
   }
 
   private now(): number {
@@ -836,65 +548,7 @@ export class WindowRunner {
   }
 }
 
-/** Tasks grouped by Priority, ascending; registration order within a group. */
-function groupByPriority(tasks: readonly WindowTask[]): WindowTask[][] {
-  const groups = new Map<number, WindowTask[]>();
-  for (const task of tasks) {
-    groups.set(task.priority, [...(groups.get(task.priority) ?? []), task]);
-  }
-  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, group]) => group);
-}
-
-function runCommandOf(task: WindowTask): RunCommandParameters {
-  return (task.taskInvocationParameters?.RunCommand as RunCommandParameters | undefined) ?? {};
-}
-
-/** Legacy TaskParameters (`{name: {Values: [...]}}`) as document parameters. */
-function legacyParametersOf(task: WindowTask): Record<string, string[]> {
-  return Object.fromEntries(
-    Object.entries(task.taskParameters ?? {}).map(([name, value]) => [name, [...(value.Values ?? [])]]),
-  );
-}
-
-/** The task's document parameters in TaskParameters shape, as GetMaintenanceWindowExecutionTask shows them. */
-function documentParametersOf(task: WindowTask): TaskExecution['taskParameters'] {
-  const parameters = runCommandOf(task).Parameters ?? legacyParametersOf(task);
-  return Object.fromEntries(Object.entries(parameters).map(([name, values]) => [name, { Values: values }]));
-}
-
-/** Invocation `Parameters` (spec §5.19): what was launched, lower-camel keys, set members only. */
-function launchedParameters(request: SendCommandRequest, execution: TaskExecution): string {
-  const entries: [string, unknown][] = [
-    ['comment', request.comment ?? ''],
-    ['documentName', request.documentName],
-    ['documentVersion', request.documentVersion],
-    ['instanceIds', request.instanceIds],
-    ['maxConcurrency', execution.maxConcurrency],
-    ['maxErrors', execution.maxErrors],
-    ['parameters', request.parameters],
-    ['timeoutSeconds', request.timeoutSeconds ?? 3600],
-    ['outputS3BucketName', request.outputS3BucketName],
-    ['outputS3KeyPrefix', request.outputS3KeyPrefix],
-    ['serviceRoleArn', request.serviceRoleArn],
-    ['notificationConfig', request.notificationConfig],
-    ['cloudWatchOutputConfig', request.cloudWatchOutputConfig],
-  ];
-  return JSON.stringify(Object.fromEntries(entries.filter(([, value]) => value !== undefined)));
-}
-
-function targetKey(target: { readonly windowTargetId?: string; readonly instanceId?: string }): string {
-  return `${target.windowTargetId ?? ''}/${target.instanceId ?? ''}`;
-}
-
-/** Errors about one node rather than the task: not registered, or not its platform. */
-function isNodeProblem(error: unknown): boolean {
-  return (
-    (error instanceof NotFoundError && error.resource === 'Instance') ||
-    (error instanceof ValidationError && error.code === 'UnsupportedPlatformType')
-  );
-}
-
-function parameterNames(error: ValidationError): string[] {
-  const names = error.violations.map((violation) => violation.field.replace(/^parameters\.?/, '')).filter(Boolean);
-  return names.length > 0 ? names : [error.message];
+/** Window targets run one after another (spec §6.4): a target waits until the previous one's nodes ended. */
+function inSequence(running: readonly TaskInvocation[], next: RunTarget): boolean {
+  return running.every((invocation) => invocation.windowTargetId === next.windowTargetId);
 }

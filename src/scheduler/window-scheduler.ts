@@ -1,6 +1,8 @@
 /**
  * The scheduler: fires every enabled window at the due times its schedule gives (spec §6.2),
- * one execution per due time, and hands each to the window runner.
+ * one execution per due time, and hands each to the window runner. It reads windows from the
+ * store and records what it decides for each due time through the WindowRunService, all the
+ * due times of one pass in one transaction.
  *
  * It keeps, per window, a cursor: the latest instant up to which due times are handled. Its
  * loop sleeps until the earliest next due time of any window (at most `maxSleepMs`, so a
@@ -19,11 +21,10 @@
  * server ran has nothing to catch up before that moment).
  */
 import { windowSchedule, type MaintenanceWindow } from '../domain/maintenance-window.js';
-import { formatScheduleTime, nextRunAfter } from '../domain/schedule/schedule.js';
-import type { WindowExecution } from '../domain/window-execution.js';
-import { DETAILS, runFrame } from '../domain/window-run.js';
+import { nextRunAfter } from '../domain/schedule/schedule.js';
+import { runFrame } from '../domain/window-run.js';
+import type { DueTime, WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
-import { newUuid } from '../shared/ids.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';
 import type { WindowRunner } from './window-runner.js';
@@ -63,7 +64,8 @@ export class WindowScheduler {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly runner: Pick<WindowRunner, 'activeExecution' | 'begin' | 'windowDeleted'>,
+    private readonly runs: Pick<WindowRunService, 'recordDueTimes'>,
+    private readonly runner: Pick<WindowRunner, 'activeExecution' | 'beginAll' | 'windowDeleted'>,
     private readonly options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS,
   ) {}
 
@@ -173,20 +175,23 @@ export class WindowScheduler {
     return earliest;
   }
 
-  /** Handles every window whose next due time has come. */
+  /** Handles every window whose next due time has come, recording all their due times at once. */
   private async firePass(): Promise<void> {
     const now = this.now();
-    for (const entry of [...this.entries.values()]) {
-      if (this.stopping.signal.aborted) {
-        return;
-      }
+    const decisions: DueTime[] = [];
+    for (const entry of this.entries.values()) {
       if (entry.next !== undefined && entry.next <= now) {
-        await this.fireDue(entry, now);
+        decisions.push(...this.dueTimesOf(entry, now));
       }
     }
+    if (decisions.length === 0 || this.stopping.signal.aborted) {
+      return;
+    }
+    this.runner.beginAll(await this.runs.recordDueTimes(decisions));
   }
 
-  private async fireDue(entry: Entry, now: number): Promise<void> {
+  /** What happens to the due times of one window in (cursor, now]; moves its cursor past them. */
+  private dueTimesOf(entry: Entry, now: number): DueTime[] {
     const { window } = entry;
     const schedule = windowSchedule(window);
     const due: number[] = [];
@@ -196,75 +201,29 @@ export class WindowScheduler {
     }
     const latest = due[due.length - 1]!;
     const missed = due.slice(0, -1);
+    const decisions: DueTime[] = [];
     if (now < runFrame(window, latest).cutoffAt) {
-      await this.fire(window, latest, now);
+      const running = this.runner.activeExecution(window.windowId);
+      decisions.push(
+        running === undefined
+          ? { kind: 'start', window, dueAt: latest }
+          : { kind: 'overlapping', window, dueAt: latest, running },
+      );
     } else {
       missed.push(latest);
     }
-    await this.recordMissed(window, missed, now);
+    if (missed.length > this.options.maxMissedRecords) {
+      this.logger.warn(
+        { windowId: window.windowId, missed: missed.length, recorded: this.options.maxMissedRecords },
+        'window due times missed while the server was not running: only the latest are recorded',
+      );
+    }
+    for (const dueAt of missed.slice(-this.options.maxMissedRecords)) {
+      decisions.push({ kind: 'missed', window, dueAt });
+    }
     entry.cursor = Math.max(latest, now);
     entry.next = this.nextAfter(window, entry.cursor);
-  }
-
-  private async fire(window: MaintenanceWindow, dueAt: number, now: number): Promise<void> {
-    const running = this.runner.activeExecution(window.windowId);
-    if (running !== undefined) {
-      await this.store.insertWindowExecution({
-        windowExecutionId: newUuid(),
-        windowId: window.windowId,
-        scheduledAt: dueAt,
-        status: 'SKIPPED_OVERLAPPING',
-        statusDetails: DETAILS.overlapping(running),
-        startedAt: dueAt,
-        endedAt: dueAt,
-      });
-      this.logger.info({ windowId: window.windowId, running }, 'window due while its previous execution runs: skipped');
-      return;
-    }
-    const execution: WindowExecution = {
-      windowExecutionId: newUuid(),
-      windowId: window.windowId,
-      scheduledAt: dueAt,
-      status: 'PENDING',
-      startedAt: now,
-    };
-    if (await this.store.insertWindowExecution(execution)) {
-      this.logger.info(
-        { windowId: window.windowId, windowExecutionId: execution.windowExecutionId, lateMs: now - dueAt },
-        'window execution started',
-      );
-      this.runner.begin(execution);
-    }
-  }
-
-  private async recordMissed(window: MaintenanceWindow, missed: readonly number[], now: number): Promise<void> {
-    if (missed.length === 0) {
-      return;
-    }
-    const recorded = missed.slice(-this.options.maxMissedRecords);
-    const zone = window.scheduleTimezone ?? 'UTC';
-    await this.store.transaction(async (store) => {
-      for (const dueAt of recorded) {
-        const cutoffAt = runFrame(window, dueAt).cutoffAt;
-        const reason =
-          cutoffAt <= now
-            ? `the server did not run it between its due time ${formatScheduleTime(new Date(dueAt), zone)} and its cutoff ${formatScheduleTime(new Date(cutoffAt), zone)} (it was stopped or stalled).`
-            : `due ${formatScheduleTime(new Date(dueAt), zone)}, but a later due time of this window started instead.`;
-        await store.insertWindowExecution({
-          windowExecutionId: newUuid(),
-          windowId: window.windowId,
-          scheduledAt: dueAt,
-          status: 'TIMED_OUT',
-          statusDetails: DETAILS.missed(reason),
-          startedAt: dueAt,
-          endedAt: dueAt,
-        });
-      }
-    });
-    this.logger.warn(
-      { windowId: window.windowId, missed: missed.length, recorded: recorded.length },
-      'window due times missed while the server was not running',
-    );
+    return decisions;
   }
 
   private now(): number {

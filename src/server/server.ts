@@ -38,6 +38,7 @@ import { WindowTargetService } from '../services/window-target-service.js';
 import { WindowTaskService } from '../services/window-task-service.js';
 import { WindowScheduler } from '../scheduler/window-scheduler.js';
 import { DEFAULT_RUNNER_OPTIONS, WindowRunner } from '../scheduler/window-runner.js';
+import { WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
@@ -107,7 +108,13 @@ class EngineRelay implements EngineNotifier {
 /** Builds every service over one store. */
 export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: ServiceWiring): Services {
   const engine = wiring.engine ?? NO_ENGINE;
-  const windows = new MaintenanceWindowService(ctx, engine);
+  const commands = new CommandService(
+    ctx,
+    wiring.documents ?? new StoreDocumentCatalog(ctx.store, ctx.accountId),
+    wiring.notifier,
+  );
+  const windowRuns = new WindowRunService(ctx, commands);
+  const windows = new MaintenanceWindowService(ctx, windowRuns, engine);
   const uploads = wiring.uploads ?? DEFAULT_UPLOAD_LIMITS;
   const releases = new AgentReleaseService(ctx, { maxBundleBytes: uploads.maxUploadBytes });
   const nodes = new ManagedNodeService(
@@ -126,17 +133,14 @@ export function buildServices(ctx: ServiceContext, keyRing: KeyRing, wiring: Ser
     windows,
     targets: new WindowTargetService(ctx, windows),
     tasks: new WindowTaskService(ctx, windows),
-    history: new WindowHistoryService(ctx, engine),
+    history: new WindowHistoryService(ctx, windowRuns, engine),
+    windowRuns,
     schedules: new WindowScheduleService(ctx),
     tags,
     accessKeys: new AccessKeyService(ctx, keyRing),
     activations: new ActivationService(ctx),
     nodes,
-    commands: new CommandService(
-      ctx,
-      wiring.documents ?? new StoreDocumentCatalog(ctx.store, ctx.accountId),
-      wiring.notifier,
-    ),
+    commands,
     documents: new DocumentService(ctx),
     resourceGroups: new ResourceGroupService(ctx),
     packages: new PackageService(ctx, { maxArchiveBytes: uploads.maxUploadBytes, archiveLimits: uploads.archive }),
@@ -194,6 +198,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     logger,
     quotas: config.quotas,
     accountId: config.accountId,
+    region: config.defaultRegion,
     outputCapBytes: config.outputCapBytes,
   };
   const dispatcher = new CommandDispatcher(store, clock, logger.child({ component: 'dispatcher' }), {
@@ -209,24 +214,24 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
     uploads: config.uploads,
   });
   const runner = new WindowRunner(
-    store,
+    services.windowRuns,
     clock,
     logger.child({ component: 'runner' }),
-    services.commands,
     {
       onInvocationEnded: (listener) =>
         dispatcher.events.on('invocationEnded', (commandId: string, _instanceId: string, details: InvocationDetails) =>
           listener(commandId, details),
         ),
     },
-    {
-      ...DEFAULT_RUNNER_OPTIONS,
-      maxConcurrentRuns: config.maxConcurrentExecutions,
-      accountId: config.accountId,
-      region: config.defaultRegion,
-    },
+    { ...DEFAULT_RUNNER_OPTIONS, maxConcurrentRuns: config.maxConcurrentExecutions },
   );
-  const scheduler = new WindowScheduler(store, clock, logger.child({ component: 'scheduler' }), runner);
+  const scheduler = new WindowScheduler(
+    store,
+    clock,
+    logger.child({ component: 'scheduler' }),
+    services.windowRuns,
+    runner,
+  );
   engine.connect({
     windowChanged: (windowId) => scheduler.windowChanged(windowId),
     windowDeleted: (windowId) => scheduler.windowDeleted(windowId),

@@ -8,18 +8,16 @@ import {
   DEFAULT_OUTPUT_CAP_BYTES,
   isOutputCapped,
   tallyInvocations,
-  type CloudWatchOutputConfig,
   type Command,
   type CommandInvocation,
-  type NotificationConfig,
   type PluginOutput,
+  type SendCommandRequest,
 } from '../domain/command.js';
 import { NotFoundError, ValidationError } from '../domain/errors.js';
-import type { AlarmConfiguration } from '../domain/maintenance-window.js';
 import { resolveMaxErrors } from '../domain/rate-control.js';
-import { validateCommandTargets, type Target } from '../domain/targets.js';
+import { validateCommandTargets } from '../domain/targets.js';
 import { newUuid } from '../shared/ids.js';
-import type { CommandQuery, InvocationQuery, NodeWithTags, Page } from '../store/store.js';
+import type { CommandQuery, InvocationQuery, NodeWithTags, Page, Store } from '../store/store.js';
 import type { DispatchNotifier } from './dispatch-notifier.js';
 import type { DocumentCatalog } from './document-catalog.js';
 import type { ServiceContext } from './service-context.js';
@@ -28,25 +26,7 @@ import { resolveTargets } from './target-resolver.js';
 /** Content plus runtime parameters may not exceed 64 KB (spec §11). */
 const MAX_DOCUMENT_BYTES = 64 * 1024;
 
-export interface SendCommandRequest {
-  readonly documentName: string;
-  readonly documentVersion?: string;
-  readonly documentHash?: string;
-  readonly documentHashType?: string;
-  readonly instanceIds?: readonly string[];
-  readonly targets?: readonly Target[];
-  readonly parameters?: Readonly<Record<string, readonly string[]>>;
-  readonly timeoutSeconds?: number;
-  readonly comment?: string;
-  readonly maxConcurrency?: string;
-  readonly maxErrors?: string;
-  readonly outputS3BucketName?: string;
-  readonly outputS3KeyPrefix?: string;
-  readonly serviceRoleArn?: string;
-  readonly notificationConfig?: NotificationConfig;
-  readonly cloudWatchOutputConfig?: CloudWatchOutputConfig;
-  readonly alarmConfiguration?: AlarmConfiguration;
-}
+export type { SendCommandRequest };
 
 /** A validated command and its invocations, not yet stored. */
 export interface PreparedCommand {
@@ -89,9 +69,17 @@ export class CommandService {
    */
   async send(request: SendCommandRequest): Promise<Command> {
     const prepared = await this.prepare(request);
-    await this.ctx.store.insertCommand(prepared.command, prepared.invocations);
-    this.notifier.commandCreated(prepared.command.commandId);
+    await this.record(prepared);
+    this.dispatch(prepared.command.commandId);
     return prepared.command;
+  }
+
+  /**
+   * Stores a prepared command with its invocations: the one place commands are written, also
+   * inside a caller's transaction (`store`), after which the caller calls `dispatch`.
+   */
+  async record(prepared: PreparedCommand, store: Store = this.ctx.store): Promise<void> {
+    await store.insertCommand(prepared.command, prepared.invocations);
   }
 
   /**

@@ -10,6 +10,7 @@ import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { MaintenanceWindowService } from './maintenance-window-service.js';
 import { DEFAULT_QUOTAS } from './service-context.js';
+import { WindowRunService, type CommandPort } from './window-run/window-run-service.js';
 
 const NOW = new Date('2024-01-15T12:00:00Z');
 const SETTINGS = {
@@ -22,6 +23,14 @@ const SETTINGS = {
 
 const fixedClock: Clock = { now: () => new Date(NOW.getTime()), sleep: () => Promise.resolve() };
 
+/** Window deletion cancels runs in the store only; nothing here runs a command. */
+const NO_RUN_COMMAND: CommandPort = {
+  prepare: () => Promise.reject(new Error('no Run Command here')),
+  record: () => Promise.reject(new Error('no Run Command here')),
+  dispatch: () => {},
+  cancel: () => Promise.resolve(),
+};
+
 function tags(count: number): Tag[] {
   return Array.from({ length: count }, (_, index) => ({ Key: `key-${String(index).padStart(2, '0')}`, Value: 'v' }));
 }
@@ -33,13 +42,8 @@ let windows: MaintenanceWindowService;
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'mado-window-service-'));
   store = openSqliteStore({ filename: join(directory, 'mado.db') }, NOW.getTime()).store;
-  windows = new MaintenanceWindowService({
-    store,
-    clock: fixedClock,
-    logger: silentLogger,
-    quotas: DEFAULT_QUOTAS,
-    accountId: '123456789012',
-  });
+  const ctx = { store, clock: fixedClock, logger: silentLogger, quotas: DEFAULT_QUOTAS, accountId: '123456789012' };
+  windows = new MaintenanceWindowService(ctx, new WindowRunService(ctx, NO_RUN_COMMAND));
 });
 
 afterEach(async () => {

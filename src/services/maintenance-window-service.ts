@@ -18,6 +18,7 @@ import type { Cursor, Page, Store } from '../store/store.js';
 import { once } from './idempotency.js';
 import { NO_ENGINE, type EngineNotifier } from './engine-notifier.js';
 import type { ServiceContext } from './service-context.js';
+import type { WindowRunService } from './window-run/window-run-service.js';
 
 /** A window as read: the stored record and its computed next start. */
 export interface WindowView {
@@ -67,6 +68,7 @@ export class MaintenanceWindowService {
 
   constructor(
     private readonly ctx: ServiceContext,
+    private readonly runs: Pick<WindowRunService, 'cancelExecutionsOf'>,
     private readonly engine: EngineNotifier = NO_ENGINE,
   ) {}
 
@@ -149,13 +151,9 @@ export class MaintenanceWindowService {
   /** Deletes the window, its targets, tasks and tags. Idempotent: an unknown id is not an error. */
   async delete(windowId: string): Promise<void> {
     const existed = await this.ctx.store.transaction(async (store) => {
-      // A running execution is cancelled as by CancelMaintenanceWindowExecution (spec §6.8);
-      // recorded here so that a restarted engine still does it.
-      for (const execution of await store.listUnfinishedWindowExecutions()) {
-        if (execution.windowId === windowId) {
-          await store.updateWindowExecution({ windowExecutionId: execution.windowExecutionId, cancelRequested: true });
-        }
-      }
+      // A running execution is cancelled as by CancelMaintenanceWindowExecution (spec §6.8), in
+      // this transaction, so that a restarted engine still does it.
+      await this.runs.cancelExecutionsOf(windowId, store);
       return store.deleteWindow(windowId);
     });
     if (existed) {

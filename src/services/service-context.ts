@@ -22,6 +22,9 @@ export const DEFAULT_QUOTAS = {
   versionsPerDocument: 1000,
 } as const satisfies Quotas;
 
+/** The region ARNs name when the server is given none. */
+export const DEFAULT_REGION = 'us-east-1';
+
 export interface ServiceContext {
   readonly store: Store;
   readonly clock: Clock;
@@ -29,6 +32,8 @@ export interface ServiceContext {
   readonly quotas: Quotas;
   /** Account id used in ARNs. */
   readonly accountId: string;
+  /** Region used in ARNs; DEFAULT_REGION when absent. */
+  readonly region?: string;
   /** Output kept per stream per step (`MADO_OUTPUT_CAP_BYTES`); DEFAULT_OUTPUT_CAP_BYTES when absent. */
   readonly outputCapBytes?: number;
 }

@@ -4,41 +4,25 @@
  */
 import { NotFoundError } from '../domain/errors.js';
 import type { TaskExecution, TaskInvocation, WindowExecution } from '../domain/window-execution.js';
-import { DETAILS, isTerminalExecutionStatus } from '../domain/window-run.js';
 import type { Page, TaskExecutionQuery, TaskInvocationQuery, WindowExecutionQuery } from '../store/store.js';
 import { NO_ENGINE, type EngineNotifier } from './engine-notifier.js';
 import type { ServiceContext } from './service-context.js';
+import type { WindowRunService } from './window-run/window-run-service.js';
 
 export class WindowHistoryService {
   constructor(
     private readonly ctx: ServiceContext,
+    private readonly runs: Pick<WindowRunService, 'requestCancel'>,
     private readonly engine: EngineNotifier = NO_ENGINE,
   ) {}
 
   /**
-   * CancelMaintenanceWindowExecution (spec §5.21, §6.8): records the request; the engine stops
-   * starting tasks, cancels running invocations and ends the execution CANCELLED. An execution
-   * already terminal is left as it is.
+   * CancelMaintenanceWindowExecution (spec §5.21, §6.8): recorded by the WindowRunService (the one
+   * cancel path); the engine then stops the run. An execution already terminal is left as it is.
    * @throws NotFoundError
    */
   async cancel(windowExecutionId: string): Promise<void> {
-    const requested = await this.ctx.store.transaction(async (store) => {
-      const execution = await store.getWindowExecution(windowExecutionId);
-      if (execution === undefined) {
-        throw missingExecution(windowExecutionId);
-      }
-      if (isTerminalExecutionStatus(execution.status) || execution.cancelRequested === true) {
-        return false;
-      }
-      await store.updateWindowExecution({
-        windowExecutionId,
-        cancelRequested: true,
-        status: 'CANCELLING',
-        statusDetails: DETAILS.cancelling,
-      });
-      return true;
-    });
-    if (requested) {
+    if (await this.runs.requestCancel(windowExecutionId)) {
       this.engine.executionCancelRequested(windowExecutionId);
     }
   }
