@@ -65,15 +65,11 @@ export interface CommandPort {
 }
 
 /** What the scheduler decided for one due time of one window. */
-export type DueTime =
-  | { readonly kind: 'start'; readonly window: MaintenanceWindow; readonly dueAt: number }
-  | {
-      readonly kind: 'overlapping';
-      readonly window: MaintenanceWindow;
-      readonly dueAt: number;
-      readonly running: string;
-    }
-  | { readonly kind: 'missed'; readonly window: MaintenanceWindow; readonly dueAt: number };
+export type DueTime = { readonly window: MaintenanceWindow; readonly dueAt: number } & (
+  | { readonly kind: 'start' | 'missed' }
+  /** Its previous execution (`running`) still runs. */
+  | { readonly kind: 'overlapping'; readonly running: string }
+);
 
 /** One task execution of a run, with the task it runs. */
 export interface TaskSite {
