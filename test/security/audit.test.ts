@@ -8,9 +8,7 @@
  * their hello is verified (unknown node, bad signature, a malformed first frame) are recorded as
  * `AgentHello` refusals, and a flood of them writes a bounded number of rows.
  */
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
 import {
   AddTagsToResourceCommand,
   CancelCommandCommand,
@@ -29,18 +27,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CONNECT_PATH } from '../../src/protocol/agent-protocol.js';
+import { runMado } from '../support/mado-cli.js';
 import { callRaw } from '../support/raw-client.js';
 import { helloFrame, nodeFacts, registerRawNode } from '../support/raw-node.js';
-import {
-  ADMIN,
-  MADO_BIN,
-  REPO_ROOT,
-  startServerProcess,
-  type Credentials,
-  type ServerProcess,
-} from '../support/server-process.js';
-
-const execFileAsync = promisify(execFile);
+import { ADMIN, startServerProcess, type Credentials, type ServerProcess } from '../support/server-process.js';
 
 interface AuditEvent {
   readonly EventId: string;
@@ -113,17 +103,11 @@ async function listAudit(filters: Record<string, unknown>): Promise<AuditEvent[]
 }
 
 async function madoAudit(args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [MADO_BIN, 'audit', ...args, '--endpoint-url', server.url], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-      MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    },
-    timeout: 30_000,
-  });
-  return stdout;
+  const run = await runMado(['audit', ...args, '--endpoint-url', server.url], server.cliEnv());
+  if (run.exitCode !== 0) {
+    throw new Error(`mado audit exited ${run.exitCode}: ${run.stderr}`);
+  }
+  return run.stdout;
 }
 
 beforeAll(async () => {
