@@ -24,7 +24,8 @@ import { cappedText, type LiveOutput } from './capped-output.js';
 import {
   fingerprintOf,
   killProcessTree,
-  sleepLong,
+  raceExit,
+  spawned,
   type ExitStatus,
   type ProcessEnd,
   type ProcessTreeOptions,
@@ -166,47 +167,16 @@ export async function runHostedProcessTree(
   } catch (error) {
     return { end: { kind: 'spawn-failed', message: (error as Error).message }, ...empty };
   }
-  const exited = new Promise<ExitStatus>((resolve) =>
-    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
-  );
-  const spawnError = await new Promise<Error | undefined>((resolve) => {
-    child.once('spawn', () => resolve(undefined));
-    child.once('error', (error) => resolve(error));
-  });
+  const { exited, spawnError } = await spawned(child);
   if (spawnError !== undefined || child.pid === undefined) {
     return { end: { kind: 'spawn-failed', message: spawnError?.message ?? 'the step host did not start' }, ...empty };
   }
-  child.on('error', () => undefined);
   const pid = child.pid;
   options.onStarted?.(fingerprintOf(pid));
   options.onLiveOutput?.(fileLiveOutput(dir, options.maxOutputBytes));
 
-  const stopTimer = new AbortController();
-  const backstop = sleepLong(
-    options.clock,
-    options.timeoutMs + options.killGraceMs + BACKSTOP_MARGIN_MS,
-    stopTimer.signal,
-  ).then(
-    () => 'timed-out' as const,
-    () => 'timer-stopped' as const,
-  );
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    if (options.signal.aborted) {
-      resolve('aborted');
-    } else {
-      options.signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  const first = await Promise.race([exited, backstop, aborted]);
-  stopTimer.abort();
-  if (onAbort !== undefined) {
-    options.signal.removeEventListener('abort', onAbort);
-  }
-  if (first === 'timer-stopped') {
-    throw new Error('step host timer stopped before the step ended');
-  }
+  const backstopMs = options.timeoutMs + options.killGraceMs + BACKSTOP_MARGIN_MS;
+  const first = await raceExit(exited, options.clock, backstopMs, options.signal, 'step host');
   if (first === 'timed-out' || first === 'aborted') {
     await killProcessTree(pid, options.killGraceMs, options.clock);
   }

@@ -14,7 +14,7 @@
  * Linux detail: a group member that has exited but was not reaped (a zombie, common in
  * containers whose PID 1 does not reap) counts as gone; /proc tells them apart.
  */
-import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Clock } from '../shared/clock.js';
@@ -176,6 +176,64 @@ export async function sleepLong(clock: Clock, ms: number, signal: AbortSignal): 
   } while (remaining > 0);
 }
 
+/**
+ * Waits until `child` has started or failed to start. `exited` resolves with its exit status;
+ * `spawnError` is the error that kept it from starting. Later 'error' events (a failed kill)
+ * are ignored so they cannot crash the agent: the exit is what counts.
+ */
+export async function spawned(
+  child: ChildProcess,
+): Promise<{ readonly exited: Promise<ExitStatus>; readonly spawnError: Error | undefined }> {
+  const exited = new Promise<ExitStatus>((resolve) =>
+    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
+  );
+  const spawnError = await new Promise<Error | undefined>((resolve) => {
+    child.once('spawn', () => resolve(undefined));
+    child.once('error', (error) => resolve(error));
+  });
+  child.on('error', () => {});
+  return { exited, spawnError };
+}
+
+/**
+ * Waits for whichever comes first: the process's exit, `timeoutMs` on `clock`, or `signal`
+ * (already aborted counts at once). The timer and the abort listener are removed before it
+ * resolves. `what` names the process in the error for a timer stopped before the race ended.
+ */
+export async function raceExit(
+  exited: Promise<ExitStatus>,
+  clock: Clock,
+  timeoutMs: number,
+  signal: AbortSignal,
+  what: string,
+): Promise<ExitStatus | 'timed-out' | 'aborted'> {
+  const stopTimer = new AbortController();
+  const timedOut = sleepLong(clock, timeoutMs, stopTimer.signal).then(
+    () => 'timed-out' as const,
+    () => 'timer-stopped' as const,
+  );
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    if (signal.aborted) {
+      // Aborted already, e.g. from inside onStarted: the listener would never fire.
+      resolve('aborted');
+    } else {
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+  });
+  const first = await Promise.race([exited, timedOut, aborted]);
+  stopTimer.abort();
+  if (onAbort !== undefined) {
+    signal.removeEventListener('abort', onAbort);
+  }
+  if (first === 'timer-stopped') {
+    // Unreachable: the timer is only stopped after the race is decided.
+    throw new Error(`${what} timer stopped before the ${what} ended`);
+  }
+  return first;
+}
+
 async function waitForGroupExit(processGroupId: number, limitMs: number, clock: Clock): Promise<boolean> {
   const deadline = clock.now().getTime() + limitMs;
   while (isProcessGroupAlive(processGroupId)) {
@@ -271,42 +329,15 @@ export async function runProcessTree(options: ProcessTreeOptions): Promise<Proce
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const exited = new Promise<ExitStatus>((resolve) =>
-    child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })),
-  );
-  const spawnError = await new Promise<Error | undefined>((resolve) => {
-    child.once('spawn', () => resolve(undefined));
-    child.once('error', (error) => resolve(error));
-  });
+  const { exited, spawnError } = await spawned(child);
   if (spawnError !== undefined || child.pid === undefined) {
     return result({ kind: 'spawn-failed', message: spawnError?.message ?? 'the process did not start' });
   }
-  // Later 'error' events (a failed kill) must not crash the agent; the exit is what counts.
-  child.on('error', () => {});
   const pid = child.pid;
   options.onStarted?.(fingerprintOf(pid));
   options.onLiveOutput?.(liveOutputOf(stdout, stderr));
 
-  const stopTimer = new AbortController();
-  const timedOut = sleepLong(options.clock, options.timeoutMs, stopTimer.signal).then(
-    () => 'timed-out' as const,
-    () => 'timer-stopped' as const,
-  );
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    if (options.signal.aborted) {
-      // Aborted already, e.g. from inside onStarted: the listener would never fire.
-      resolve('aborted');
-    } else {
-      options.signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  const first = await Promise.race([exited, timedOut, aborted]);
-  stopTimer.abort();
-  if (onAbort !== undefined) {
-    options.signal.removeEventListener('abort', onAbort);
-  }
+  const first = await raceExit(exited, options.clock, options.timeoutMs, options.signal, 'process');
 
   let end: ProcessEnd;
   if (first === 'timed-out' || first === 'aborted') {
@@ -316,9 +347,6 @@ export async function runProcessTree(options: ProcessTreeOptions): Promise<Proce
       first === 'timed-out'
         ? { kind: 'timed-out', ...status }
         : { kind: 'aborted', reason: options.signal.reason, ...status };
-  } else if (first === 'timer-stopped') {
-    // Unreachable: the timer is only stopped after the race is decided.
-    throw new Error('process timer stopped before the process ended');
   } else {
     end = { kind: 'exited', ...first };
   }

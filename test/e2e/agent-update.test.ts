@@ -5,11 +5,10 @@
  * the new release through their supervisors and report its version; a release that does not
  * start is rolled back; a downgrade needs allowDowngrade=true.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -22,10 +21,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSsm } from '../support/aws-cli.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
-import { MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { runMado } from '../support/mado-cli.js';
+import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
-const execFileAsync = promisify(execFile);
 const TERMINAL = new Set(['Success', 'Failed', 'TimedOut', 'Cancelled']);
 
 const OLD = '0.9.0';
@@ -55,19 +54,8 @@ describe('agent self-update on real agents', () => {
 
   /** `mado releases …` against the server with the admin key. */
   async function mado(args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-    try {
-      const { stdout, stderr } = await execFileAsync(process.execPath, [MADO_BIN, ...args], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: scratch,
-          ...server.cliEnv(),
-        },
-      });
-      return { stdout, stderr, code: 0 };
-    } catch (error) {
-      const failed = error as { stdout: string; stderr: string; code: number };
-      return { stdout: failed.stdout, stderr: failed.stderr, code: failed.code };
-    }
+    const { exitCode, stdout, stderr } = await runMado(args, { HOME: scratch, ...server.cliEnv() });
+    return { stdout, stderr, code: exitCode };
   }
 
   async function waitForCommand(commandId: string): Promise<Command> {

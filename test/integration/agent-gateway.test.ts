@@ -3,7 +3,7 @@
  * oversized, unauthenticated and replayed frames are refused with an error frame, logged, and
  * the server keeps serving well-behaved agents.
  */
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -16,109 +16,29 @@ import {
   RemoveTagsFromResourceCommand,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { REGISTER_PATH } from '../../src/protocol/agent-protocol.js';
 import {
-  CONNECT_PATH,
-  REGISTER_PATH,
-  helloSigningText,
-  type AgentMessage,
-  type ServerMessage,
-} from '../../src/protocol/agent-protocol.js';
+  RawAgentClient,
+  nodeFacts,
+  register as registerNode,
+  welcomedClient,
+  type RawNode,
+  type Registration,
+} from '../support/raw-node.js';
 import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const FACTS = {
-  agentVersion: '1.0.0',
-  platformType: 'Linux',
-  platformName: 'Debian GNU/Linux',
-  platformVersion: '12',
-  architecture: 'x64',
-  computerName: 'gateway-test',
-  ipAddresses: ['127.0.0.1'],
-} as const;
-
-interface Node {
-  readonly nodeId: string;
-  readonly privateKey: KeyObject;
-}
-
-/** A WebSocket client that collects server frames and lets the test await them. */
-class Client {
-  readonly frames: ServerMessage[] = [];
-  readonly socket: WebSocket;
-  readonly closed: Promise<number>;
-  private waiters: (() => void)[] = [];
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url.replace(/^http/, 'ws') + CONNECT_PATH);
-    this.socket.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerMessage);
-      this.waiters.splice(0).forEach((wake) => wake());
-    });
-    this.closed = new Promise((resolve) => this.socket.on('close', (code) => resolve(code)));
-  }
-
-  async next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
-    for (let attempt = 0; attempt < 100; attempt += 1) {
-      const found = this.frames.find((frame) => frame.type === type);
-      if (found !== undefined) {
-        return found as Extract<ServerMessage, { type: T }>;
-      }
-      await Promise.race([
-        new Promise<void>((resolve) => this.waiters.push(resolve)),
-        this.closed.then(() => undefined),
-        new Promise((resolve) => setTimeout(resolve, 5000)),
-      ]);
-    }
-    throw new Error(`no ${type} frame; got ${JSON.stringify(this.frames)}`);
-  }
-
-  send(message: AgentMessage | string | Buffer): void {
-    this.socket.send(typeof message === 'string' || Buffer.isBuffer(message) ? message : JSON.stringify(message));
-  }
-
-  hello(node: Node, nonce: string, overrides: Partial<Extract<AgentMessage, { type: 'hello' }>> = {}): void {
-    this.send({
-      type: 'hello',
-      protocol: 1,
-      nodeId: node.nodeId,
-      signature: sign(null, Buffer.from(helloSigningText(node.nodeId, nonce)), node.privateKey).toString('base64'),
-      facts: { ...FACTS, ipAddresses: [...FACTS.ipAddresses] },
-      unfinished: [],
-      ...overrides,
-    });
-  }
-}
+const FACTS = nodeFacts('gateway-test');
 
 describe('the agent gateway', () => {
   let server: ServerProcess;
   let activation: { id: string; code: string };
 
-  async function register(
-    code = activation.code,
-    activationId = activation.id,
-  ): Promise<{ status: number; body: Record<string, string>; node?: Node }> {
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const response = await fetch(new URL(REGISTER_PATH, server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        protocol: 1,
-        activationId,
-        activationCode: code,
-        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-        facts: FACTS,
-      }),
-    });
-    const body = (await response.json()) as Record<string, string>;
-    return { status: response.status, body, node: response.ok ? { nodeId: body.nodeId!, privateKey } : undefined };
+  async function register(code = activation.code, activationId = activation.id): Promise<Registration> {
+    return registerNode(server.url, activationId, code, FACTS);
   }
 
-  async function connected(node: Node): Promise<Client> {
-    const client = new Client(server.url);
-    const challenge = await client.next('challenge');
-    client.hello(node, challenge.nonce);
-    await client.next('welcome');
-    return client;
+  async function connected(node: RawNode): Promise<RawAgentClient> {
+    return welcomedClient(server.url, node, FACTS);
   }
 
   beforeAll(async () => {
@@ -225,7 +145,7 @@ describe('the agent gateway', () => {
   it('refuses a hello signed with another key', async () => {
     const { node } = await register();
     const impostor = { nodeId: node!.nodeId, privateKey: generateKeyPairSync('ed25519').privateKey };
-    const client = new Client(server.url);
+    const client = new RawAgentClient(server.url, FACTS);
     const challenge = await client.next('challenge');
     client.hello(impostor, challenge.nonce);
     expect((await client.next('error')).code).toBe('Unauthorized');
@@ -234,9 +154,9 @@ describe('the agent gateway', () => {
 
   it('refuses a hello replayed on another connection', async () => {
     const { node } = await register();
-    const first = new Client(server.url);
+    const first = new RawAgentClient(server.url, FACTS);
     const firstChallenge = await first.next('challenge');
-    const second = new Client(server.url);
+    const second = new RawAgentClient(server.url, FACTS);
     await second.next('challenge');
     // The signature is valid, but for the first connection's nonce.
     second.hello(node!, firstChallenge.nonce);
@@ -245,7 +165,7 @@ describe('the agent gateway', () => {
   });
 
   it('refuses a hello for an unknown node', async () => {
-    const client = new Client(server.url);
+    const client = new RawAgentClient(server.url, FACTS);
     const challenge = await client.next('challenge');
     client.hello(
       { nodeId: 'mi-0123456789abcdef0', privateKey: generateKeyPairSync('ed25519').privateKey },
@@ -255,7 +175,7 @@ describe('the agent gateway', () => {
   });
 
   it('closes a connection that sends a malformed frame', async () => {
-    const client = new Client(server.url);
+    const client = new RawAgentClient(server.url, FACTS);
     await client.next('challenge');
     client.send('{"type":"hello", not json');
     expect((await client.next('error')).code).toBe('Malformed');
@@ -263,14 +183,14 @@ describe('the agent gateway', () => {
   });
 
   it('closes a connection that sends a binary frame', async () => {
-    const client = new Client(server.url);
+    const client = new RawAgentClient(server.url, FACTS);
     await client.next('challenge');
     client.send(Buffer.from([1, 2, 3]));
     expect((await client.next('error')).code).toBe('Malformed');
   });
 
   it('refuses any frame but hello before authentication', async () => {
-    const client = new Client(server.url);
+    const client = new RawAgentClient(server.url, FACTS);
     await client.next('challenge');
     client.send({ type: 'accepted', commandId: '00000000-0000-4000-8000-000000000001' });
     expect((await client.next('error')).code).toBe('Unexpected');
@@ -286,7 +206,7 @@ describe('the agent gateway', () => {
   it('keeps serving well-behaved agents while others misbehave', async () => {
     const { node } = await register();
     const good = await connected(node!);
-    const bad = new Client(server.url);
+    const bad = new RawAgentClient(server.url, FACTS);
     await bad.next('challenge');
     bad.send('garbage');
     await bad.closed;
@@ -325,7 +245,7 @@ describe('the agent gateway', () => {
   });
 
   it('refuses release requests before authentication and chunk requests over the chunk size', async () => {
-    const early = new Client(server.url);
+    const early = new RawAgentClient(server.url, FACTS);
     await early.next('challenge');
     early.send({ type: 'releaseRequest', requestId: 'early' });
     expect((await early.next('error')).code).toBe('Unexpected');

@@ -4,28 +4,26 @@
  * pasted on a node (a real agent process) it registers the node, which then comes online.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentProcess } from '../support/agent-process.js';
-import { ADMIN, MADO_BIN, REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { runMado, type MadoRun } from '../support/mado-cli.js';
+import { MADO_BIN, startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 
 const execFileAsync = promisify(execFile);
 
 let server: ServerProcess;
 let workDir: string;
-let caFile: string;
 const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
   server = await startServerProcess({ tls: true });
   workDir = mkdtempSync(join(tmpdir(), 'mado-cli-activations-'));
-  caFile = join(workDir, 'server.pem');
-  writeFileSync(caFile, server.caPem!);
 });
 
 afterAll(async () => {
@@ -36,33 +34,9 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-interface Run {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** `mado <args>` as an operator runs it: the admin key, and the server's certificate trusted by file. */
-async function mado(args: readonly string[]): Promise<Run> {
-  const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    NODE_EXTRA_CA_CERTS: caFile,
-    MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-    MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    MADO_ENDPOINT_URL: server.url,
-  };
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [MADO_BIN, ...args], {
-      cwd: REPO_ROOT,
-      env,
-      timeout: 30_000,
-    });
-    return { exitCode: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { exitCode: failed.code ?? -1, stdout: String(failed.stdout), stderr: String(failed.stderr) };
-  }
+function mado(args: readonly string[]): Promise<MadoRun> {
+  return runMado(args, server.cliEnv());
 }
 
 /** The words of a printed shell command (the test's values need no quotes). */

@@ -6,22 +6,11 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CreateMaintenanceWindowCommand, DescribeMaintenanceWindowsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN,
-  MADO_BIN,
-  REPO_ROOT,
-  startServerProcess,
-  type Credentials,
-  type ServerProcess,
-} from '../support/server-process.js';
+import { expectSuccess, runMado, type MadoRun } from '../support/mado-cli.js';
+import { ADMIN, REPO_ROOT, startServerProcess } from '../support/server-process.js';
+import type { Credentials, ServerProcess } from '../support/server-process.js';
 
 const execFileAsync = promisify(execFile);
-
-interface Run {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 interface ListedKey {
   readonly AccessKeyId: string;
@@ -54,41 +43,9 @@ function clientFor(credentials: Credentials): SSMClient {
   return client;
 }
 
-/**
- * Runs `mado <args>` with only PATH, HOME and the given environment: nothing from the caller's
- * own AWS or Mado settings leaks in. Never throws for a non-zero exit.
- */
-async function mado(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [MADO_BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
-      timeout: 30_000,
-    });
-    return { exitCode: 0, stdout, stderr };
-  } catch (error) {
-    if (error instanceof Error && 'stdout' in error && 'stderr' in error && 'code' in error) {
-      return {
-        exitCode: typeof error.code === 'number' ? error.code : -1,
-        stdout: String(error.stdout),
-        stderr: String(error.stderr),
-      };
-    }
-    throw error;
-  }
-}
-
-function asKey(credentials: Credentials): Record<string, string> {
-  return { MADO_ACCESS_KEY_ID: credentials.accessKeyId, MADO_SECRET_ACCESS_KEY: credentials.secretAccessKey };
-}
-
 /** `mado keys <args> --endpoint-url <server>` signed with `credentials` (the admin key by default). */
-function keys(args: readonly string[], credentials: Credentials = ADMIN): Promise<Run> {
-  return mado(['keys', ...args, '--endpoint-url', server.url], asKey(credentials));
-}
-
-function expectSuccess(run: Run): void {
-  expect(run.exitCode, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+function keys(args: readonly string[], credentials: Credentials = ADMIN): Promise<MadoRun> {
+  return runMado(['keys', ...args, '--endpoint-url', server.url], server.cliEnv(credentials));
 }
 
 /** Creates a key with `mado keys create` and reads its id and secret from the printed text. */
@@ -107,7 +64,7 @@ async function createKey(role: string, description?: string): Promise<CreatedKey
   return { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey!, role };
 }
 
-async function listKeys(): Promise<{ run: Run; keys: ListedKey[] }> {
+async function listKeys(): Promise<{ run: MadoRun; keys: ListedKey[] }> {
   const run = await keys(['list', '--json']);
   expectSuccess(run);
   return { run, keys: (JSON.parse(run.stdout) as { AccessKeys: ListedKey[] }).AccessKeys };
@@ -252,7 +209,7 @@ describe.concurrent('mado keys', () => {
   });
 
   it('fails with a clear message and no stack trace when no credentials are set', async () => {
-    const run = await mado(['keys', 'list', '--endpoint-url', server.url]);
+    const run = await runMado(['keys', 'list', '--endpoint-url', server.url]);
     expect(run.exitCode).not.toBe(0);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('No credentials');
@@ -262,7 +219,7 @@ describe.concurrent('mado keys', () => {
   });
 
   it('accepts the AWS_* credential variables in place of the MADO_* ones', async () => {
-    const run = await mado(['keys', 'list', '--json', '--endpoint-url', server.url], {
+    const run = await runMado(['keys', 'list', '--json', '--endpoint-url', server.url], {
       AWS_ACCESS_KEY_ID: ADMIN.accessKeyId,
       AWS_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     });
@@ -280,7 +237,7 @@ describe.concurrent('mado --help', () => {
   };
 
   it('lists the server and keys commands', async () => {
-    const run = await mado(['--help']);
+    const run = await runMado(['--help']);
     expectSuccess(run);
     expectCommands(run.stdout);
   });
@@ -296,7 +253,7 @@ describe.concurrent('mado --help', () => {
   });
 
   it('lists the create, list and delete subcommands of keys', async () => {
-    const run = await mado(['keys', '--help']);
+    const run = await runMado(['keys', '--help']);
     expectSuccess(run);
     expect(run.stdout).toMatch(/^\s+create\b/m);
     expect(run.stdout).toMatch(/^\s+list\b/m);

@@ -4,28 +4,14 @@
  * given), releases never change, only admin keys publish, and only the upload operations get the
  * larger body limit.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ADMIN,
-  MADO_BIN,
-  REPO_ROOT,
-  startServerProcess,
-  type Credentials,
-  type ServerProcess,
-} from '../support/server-process.js';
-
-const execFileAsync = promisify(execFile);
-
-interface Run {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { expectSuccess, runMado, type MadoRun } from '../support/mado-cli.js';
+import { ADMIN, REPO_ROOT, startServerProcess } from '../support/server-process.js';
+import type { Credentials, ServerProcess } from '../support/server-process.js';
 
 interface ListedRelease {
   readonly Version: string;
@@ -39,31 +25,13 @@ let server: ServerProcess;
 let scratch: string;
 let bundle: string;
 
-async function mado(args: readonly string[], credentials: Credentials = ADMIN): Promise<Run> {
-  try {
-    const { stdout, stderr } = await execFileAsync(
-      process.execPath,
-      [MADO_BIN, ...args, '--endpoint-url', server.url],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: scratch,
-          MADO_ACCESS_KEY_ID: credentials.accessKeyId,
-          MADO_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-        },
-        timeout: 30_000,
-      },
-    );
-    return { exitCode: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { exitCode: failed.code, stdout: String(failed.stdout), stderr: String(failed.stderr) };
-  }
-}
-
-function expectSuccess(run: Run): void {
-  expect(run.exitCode, `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`).toBe(0);
+/** `mado <args> --endpoint-url <server>` signed with `credentials`, with a HOME of its own. */
+function mado(args: readonly string[], credentials: Credentials = ADMIN): Promise<MadoRun> {
+  return runMado([...args, '--endpoint-url', server.url], {
+    HOME: scratch,
+    MADO_ACCESS_KEY_ID: credentials.accessKeyId,
+    MADO_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+  });
 }
 
 async function listed(): Promise<ListedRelease[]> {

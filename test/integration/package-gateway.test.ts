@@ -4,22 +4,16 @@
  * connection), inventories recorded and read back through ListInventoryEntries, malformed
  * package frames refused.
  */
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { CreateActivationCommand, ListInventoryEntriesCommand } from '@aws-sdk/client-ssm';
+import { createHash } from 'node:crypto';
+import { ListInventoryEntriesCommand } from '@aws-sdk/client-ssm';
 import { create as createTar } from 'tar';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  CONNECT_PATH,
-  REGISTER_PATH,
-  helloSigningText,
-  type AgentMessage,
-  type ServerMessage,
-} from '../../src/protocol/agent-protocol.js';
 import { callRaw } from '../support/raw-client.js';
+import { registerRawNode, welcomedClient, type RawAgentClient, type RawNode } from '../support/raw-node.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const FACTS = {
@@ -32,90 +26,19 @@ const FACTS = {
   ipAddresses: ['127.0.0.1'],
 } as const;
 
-/** A hand-driven agent connection that collects frames and awaits them by predicate. */
-class Client {
-  readonly frames: ServerMessage[] = [];
-  readonly socket: WebSocket;
-  readonly closed: Promise<number>;
-  private waiters: (() => void)[] = [];
-
-  constructor(url: string) {
-    this.socket = new WebSocket(url.replace(/^http/, 'ws') + CONNECT_PATH);
-    this.socket.on('message', (data) => {
-      this.frames.push(JSON.parse(data.toString()) as ServerMessage);
-      this.waiters.splice(0).forEach((wake) => wake());
-    });
-    this.closed = new Promise((resolve) => this.socket.on('close', (code) => resolve(code)));
-  }
-
-  async next(accept: (frame: ServerMessage) => boolean, what: string): Promise<ServerMessage> {
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const found = this.frames.find(accept);
-      if (found !== undefined) {
-        return found;
-      }
-      await Promise.race([
-        new Promise<void>((resolve) => this.waiters.push(resolve)),
-        this.closed,
-        new Promise((resolve) => setTimeout(resolve, 500)),
-      ]);
-    }
-    throw new Error(`no ${what}; got ${JSON.stringify(this.frames).slice(0, 2000)}`);
-  }
-
-  send(message: AgentMessage | Record<string, unknown>): void {
-    this.socket.send(JSON.stringify(message));
-  }
-
-  /** Sends a request and returns the answer with the same request id. */
-  async ask(message: Record<string, unknown>): Promise<ServerMessage> {
-    const requestId = `r-${Math.random().toString(16).slice(2)}`;
-    this.send({ ...message, requestId });
-    return this.next((frame) => 'requestId' in frame && frame.requestId === requestId, `an answer to ${requestId}`);
-  }
-}
-
 describe('packages over the agent gateway', () => {
   let server: ServerProcess;
-  let node: { nodeId: string; privateKey: KeyObject };
+  let node: RawNode;
   let archive: Buffer;
   const scratch = mkdtempSync(join(tmpdir(), 'mado-package-gateway-'));
 
-  async function connected(): Promise<Client> {
-    const client = new Client(server.url);
-    const challenge = await client.next((frame) => frame.type === 'challenge', 'a challenge');
-    const nonce = (challenge as Extract<ServerMessage, { type: 'challenge' }>).nonce;
-    client.send({
-      type: 'hello',
-      protocol: 1,
-      nodeId: node.nodeId,
-      signature: sign(null, Buffer.from(helloSigningText(node.nodeId, nonce)), node.privateKey).toString('base64'),
-      facts: { ...FACTS, ipAddresses: [...FACTS.ipAddresses] },
-      unfinished: [],
-    });
-    await client.next((frame) => frame.type === 'welcome', 'a welcome');
-    return client;
+  async function connected(): Promise<RawAgentClient> {
+    return welcomedClient(server.url, node, FACTS);
   }
 
   beforeAll(async () => {
     server = await startServerProcess();
-    const activation = await server
-      .client()
-      .send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 1 }));
-    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    const response = await fetch(new URL(REGISTER_PATH, server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        protocol: 1,
-        activationId: activation.ActivationId,
-        activationCode: activation.ActivationCode,
-        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-        facts: FACTS,
-      }),
-    });
-    node = { nodeId: ((await response.json()) as { nodeId: string }).nodeId, privateKey };
+    node = await registerRawNode(server, FACTS);
 
     writeFileSync(
       join(scratch, 'manifest.json'),

@@ -8,9 +8,7 @@
  * their hello is verified (unknown node, bad signature, a malformed first frame) are recorded as
  * `AgentHello` refusals, and a flood of them writes a bounded number of rows.
  */
-import { execFile } from 'node:child_process';
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import {
   AddTagsToResourceCommand,
   CancelCommandCommand,
@@ -28,18 +26,11 @@ import {
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CONNECT_PATH, REGISTER_PATH, helloSigningText } from '../../src/protocol/agent-protocol.js';
+import { CONNECT_PATH } from '../../src/protocol/agent-protocol.js';
+import { runMado } from '../support/mado-cli.js';
 import { callRaw } from '../support/raw-client.js';
-import {
-  ADMIN,
-  MADO_BIN,
-  REPO_ROOT,
-  startServerProcess,
-  type Credentials,
-  type ServerProcess,
-} from '../support/server-process.js';
-
-const execFileAsync = promisify(execFile);
+import { helloFrame, nodeFacts, registerRawNode } from '../support/raw-node.js';
+import { ADMIN, startServerProcess, type Credentials, type ServerProcess } from '../support/server-process.js';
 
 interface AuditEvent {
   readonly EventId: string;
@@ -112,17 +103,11 @@ async function listAudit(filters: Record<string, unknown>): Promise<AuditEvent[]
 }
 
 async function madoAudit(args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [MADO_BIN, 'audit', ...args, '--endpoint-url', server.url], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      MADO_ACCESS_KEY_ID: ADMIN.accessKeyId,
-      MADO_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
-    },
-    timeout: 30_000,
-  });
-  return stdout;
+  const run = await runMado(['audit', ...args, '--endpoint-url', server.url], server.cliEnv());
+  if (run.exitCode !== 0) {
+    throw new Error(`mado audit exited ${run.exitCode}: ${run.stderr}`);
+  }
+  return run.stdout;
 }
 
 beforeAll(async () => {
@@ -388,15 +373,7 @@ describe('the audit log', () => {
   });
 });
 
-const FACTS = {
-  agentVersion: '1.0.0',
-  platformType: 'Linux',
-  platformName: 'Debian GNU/Linux',
-  platformVersion: '12',
-  architecture: 'x64',
-  computerName: 'audit-test',
-  ipAddresses: ['127.0.0.1'],
-};
+const FACTS = nodeFacts('audit-test');
 
 /**
  * Opens an agent connection, waits for the challenge, sends what `first` makes of its nonce and
@@ -422,14 +399,7 @@ async function refusedHello(first: (nonce: string) => string): Promise<string | 
 }
 
 function hello(nodeId: string, nonce: string, privateKey: KeyObject): string {
-  return JSON.stringify({
-    type: 'hello',
-    protocol: 1,
-    nodeId,
-    signature: sign(null, Buffer.from(helloSigningText(nodeId, nonce)), privateKey).toString('base64'),
-    facts: FACTS,
-    unfinished: [],
-  });
+  return JSON.stringify(helloFrame({ nodeId, privateKey }, nonce, FACTS));
 }
 
 describe('refused agent connections in the audit log', () => {
@@ -438,21 +408,7 @@ describe('refused agent connections in the audit log', () => {
   let nodeId: string;
 
   beforeAll(async () => {
-    const activation = await server.client().send(new CreateActivationCommand({ IamRole: 'GatewayAudit' }));
-    const { publicKey } = generateKeyPairSync('ed25519');
-    const response = await fetch(new URL(REGISTER_PATH, server.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        protocol: 1,
-        activationId: activation.ActivationId,
-        activationCode: activation.ActivationCode,
-        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-        facts: FACTS,
-      }),
-    });
-    expect(response.status).toBe(200);
-    nodeId = ((await response.json()) as { nodeId: string }).nodeId;
+    nodeId = (await registerRawNode(server, FACTS, { IamRole: 'GatewayAudit' })).nodeId;
   });
 
   it('records a hello from an unknown node with the node id it claimed and the peer address', async () => {

@@ -5,33 +5,17 @@
  * VmRSS stays within 100 MB of where it was, /healthz keeps answering, and once the node has
  * taken in nothing for MADO_GATEWAY_SEND_STALL_SECONDS the server disconnects it.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { CreateActivationCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import {
-  CONNECT_PATH,
-  REGISTER_PATH,
-  helloSigningText,
-  type ServerMessage,
-} from '../../src/protocol/agent-protocol.js';
+import { nodeFacts, registerRawNode, welcomedSocket } from '../support/raw-node.js';
 import { REPO_ROOT, startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const MB = 1_000_000;
 const REQUESTS = 600;
 const STALL_SECONDS = 3;
-const FACTS = {
-  agentVersion: '1.0.0',
-  platformType: 'Linux',
-  platformName: 'Debian GNU/Linux',
-  platformVersion: '12',
-  architecture: 'x64',
-  computerName: 'slow-reader',
-  ipAddresses: ['127.0.0.1'],
-};
+const FACTS = nodeFacts('slow-reader');
 
 let server: ServerProcess;
 
@@ -51,54 +35,6 @@ function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
-async function registerNode(): Promise<{ nodeId: string; privateKey: KeyObject }> {
-  const activation = await server
-    .client()
-    .send(new CreateActivationCommand({ IamRole: 'MadoNode', RegistrationLimit: 1 }));
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const response = await fetch(new URL(REGISTER_PATH, server.url), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      protocol: 1,
-      activationId: activation.ActivationId,
-      activationCode: activation.ActivationCode,
-      publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-      facts: FACTS,
-    }),
-  });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { nodeId: string };
-  return { nodeId: body.nodeId, privateKey };
-}
-
-/** Connects and says hello; resolves with the socket once welcomed. */
-async function welcomed(node: { nodeId: string; privateKey: KeyObject }): Promise<WebSocket> {
-  const socket = new WebSocket(server.url.replace(/^http/, 'ws') + CONNECT_PATH);
-  await new Promise<void>((resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('message', (data) => {
-      const frame = JSON.parse(data.toString()) as ServerMessage;
-      if (frame.type === 'challenge') {
-        const signed = Buffer.from(helloSigningText(node.nodeId, frame.nonce));
-        socket.send(
-          JSON.stringify({
-            type: 'hello',
-            protocol: 1,
-            nodeId: node.nodeId,
-            signature: sign(null, signed, node.privateKey).toString('base64'),
-            facts: FACTS,
-            unfinished: [],
-          }),
-        );
-      } else if (frame.type === 'welcome') {
-        resolve();
-      }
-    });
-  });
-  return socket;
-}
-
 async function healthzMs(): Promise<number> {
   const started = performance.now();
   const response = await fetch(new URL('/healthz', server.url));
@@ -111,8 +47,8 @@ describe('gateway: a node that asks without reading', () => {
   it('stays within the send queue bound and is disconnected when it takes in nothing', async () => {
     const releaseBytes = statSync(join(REPO_ROOT, 'dist', 'mado-agent.cjs')).size;
     const pid = server.process.pid!;
-    const node = await registerNode();
-    const socket = await welcomed(node);
+    const node = await registerRawNode(server, FACTS);
+    const socket = await welcomedSocket(server.url, node, FACTS);
     const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     const rssBefore = rssBytes(pid);
 
