@@ -59,8 +59,12 @@ const LEAD_MS = 20_000;
 const COMMAND_SLEEP_SECONDS = 3;
 /** The server is killed at a uniform moment this long at most after the due time. */
 const KILL_WITHIN_MS = 1_500;
-/** After the restart, the time allowed for every execution to end. */
-const DRAIN_TIMEOUT_MS = 45_000;
+/**
+ * After the restart, the time allowed for every execution to end. Measured: 3-6 s when the
+ * agents had started commands before the kill, 25-33 s when they had not (about the runner's
+ * 30 s recheck of running commands).
+ */
+const DRAIN_TIMEOUT_MS = 60_000;
 /** No execution may start later than this after the restarted server listens. */
 const START_AFTER_RESTART_MS = 15_000;
 const TEST_TIMEOUT_MS = 170_000;
@@ -287,7 +291,6 @@ describe('many windows due at one minute, across a kill -9 of the server', () =>
       const killAt = dueAt + Math.floor(Math.random() * KILL_WITHIN_MS);
       await sleep(killAt - Date.now());
       const atKill = readNodeLines(linesDir);
-      const startedAtKill = server.output().split('"msg":"window execution started"').length - 1;
       const killedAt = Date.now();
       const restartedAt = await crashAndRestart();
 
@@ -311,7 +314,7 @@ describe('many windows due at one minute, across a kill -9 of the server', () =>
       const lateness = history.startDelays.sort((a, b) => a - b);
       console.log(
         `minute restart test: ${WINDOWS} windows due at ${new Date(dueAt).toISOString()} (set up ${dueAt - setUpAt} ms ahead); ` +
-          `killed at due+${killedAt - dueAt} ms with ${startedAtKill} executions started (server log), ` +
+          `killed at due+${killedAt - dueAt} ms with ` +
           `${atKill.filter((line) => line.edge === 'start').length} commands started and ` +
           `${atKill.filter((line) => line.edge === 'end').length} ended on the nodes; restarted (listening) at due+${restartedAt - dueAt} ms; ` +
           `all ended at due+${drainedAt - dueAt} ms; execution starts after the due time: min ${lateness[0]} ms, ` +
