@@ -11,27 +11,14 @@
  * Every request goes to 127.0.0.1 only.
  */
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { Header } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callRaw } from '../support/raw-client.js';
+import { callRaw, fileBody, signedHeaders, type RawResponse } from '../support/raw-client.js';
 import { ADMIN, startServerProcess, type Credentials, type ServerProcess } from '../support/server-process.js';
 
 const MiB = 1024 * 1024;
@@ -42,16 +29,6 @@ function rssBytes(pid: number): number {
     throw new Error(`no VmRSS for ${pid}`);
   }
   return Number(match[1]) * 1024;
-}
-
-function sha256OfFile(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => resolve(hash.digest('hex')));
-  });
 }
 
 function tarHeader(path: string, size: number): Buffer {
@@ -78,50 +55,16 @@ function writeTarBomb(path: string, sizeBytes: number): void {
   }
 }
 
-interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
 /** Publishes `path` in the binary form (streamed, Content-Length set), signed as `mado` signs it. */
-async function publishBinary(
+function publishBinary(
   server: ServerProcess,
   path: string,
   options: { credentials?: Credentials; declaredSha256?: string; parameters?: Record<string, unknown> } = {},
-): Promise<Answer> {
-  const endpoint = new URL(server.url);
-  const signer = new SignatureV4({
-    service: 'ssm',
-    region: 'us-east-1',
+): Promise<RawResponse> {
+  return callRaw(server.url, 'Mado.PublishPackage', fileBody(path, options.declaredSha256), {
     credentials: options.credentials ?? ADMIN,
-    sha256: Hash.bind(null, 'sha256'),
+    headers: { 'x-mado-parameters': JSON.stringify(options.parameters ?? { Name: 'bomb', Version: '1.0.0' }) },
   });
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      port: Number(endpoint.port),
-      path: '/',
-      headers: {
-        host: endpoint.host,
-        'content-type': 'application/octet-stream',
-        'content-length': String(statSync(path).size),
-        'x-amz-target': 'Mado.PublishPackage',
-        'x-amz-content-sha256': options.declaredSha256 ?? (await sha256OfFile(path)),
-        'x-mado-parameters': JSON.stringify(options.parameters ?? { Name: 'bomb', Version: '1.0.0' }),
-      },
-    }),
-  );
-  const { host: _host, ...headers } = signed.headers;
-  const response = await fetch(new URL('/', endpoint), {
-    method: 'POST',
-    headers,
-    body: createReadStream(path),
-    duplex: 'half',
-  } as RequestInit);
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
 }
 
 async function expectNothingStored(server: ServerProcess): Promise<void> {
@@ -156,7 +99,7 @@ describe('uploads and archive limits', () => {
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssBytes(pid));
     }, 20);
-    let answer: Answer;
+    let answer: RawResponse;
     try {
       answer = await publishBinary(server, bomb);
     } finally {
@@ -207,30 +150,14 @@ describe('uploads and archive limits', () => {
   it('refuses a 40 MiB body naming MADO_MAX_UPLOAD_BYTES before reading it', async () => {
     const bodyBytes = 40 * MiB;
     const endpoint = new URL(server.url);
-    const signer = new SignatureV4({
-      service: 'ssm',
-      region: 'us-east-1',
-      credentials: ADMIN,
-      sha256: Hash.bind(null, 'sha256'),
+    const signed = await signedHeaders(endpoint, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(bodyBytes),
+      'x-amz-target': 'Mado.PublishPackage',
+      'x-amz-content-sha256': 'ab'.repeat(32),
+      'x-mado-parameters': '{"Name":"big","Version":"1.0.0"}',
     });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'POST',
-        protocol: 'http:',
-        hostname: endpoint.hostname,
-        port: Number(endpoint.port),
-        path: '/',
-        headers: {
-          host: endpoint.host,
-          'content-type': 'application/octet-stream',
-          'content-length': String(bodyBytes),
-          'x-amz-target': 'Mado.PublishPackage',
-          'x-amz-content-sha256': 'ab'.repeat(32),
-          'x-mado-parameters': '{"Name":"big","Version":"1.0.0"}',
-        },
-      }),
-    );
-    const head = `POST / HTTP/1.1\r\n${Object.entries(signed.headers)
+    const head = `POST / HTTP/1.1\r\n${Object.entries(signed)
       .map(([name, value]) => `${name}: ${value}\r\n`)
       .join('')}\r\n`;
     // Only the headers are sent: the answer must come before any of the body.
