@@ -27,6 +27,8 @@
  * the body is read only after the headers are verified, and checked against it then). We do it by hand rather than call the smithy signer because the signer rebuilds and
  * re-signs a whole request (about 100 µs, a third of a request's budget); the tests sign with
  * @smithy/signature-v4 and with the real SDK, CLI and boto3 requests, so the two cannot drift.
+ * The canonical request's URI, query and header values, and the date format, are in
+ * sigv4-canonical.ts.
  *
  * Choices: `x-amz-date` must be signed and a signed `date` header is refused (none of the SSM
  * clients signs one); a signed `x-amz-content-sha256` must equal the hash of the received body;
@@ -39,6 +41,14 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import {
+  canonicalHeaderValue,
+  canonicalQuery,
+  canonicalUri,
+  formatAmzDate,
+  joinedValue,
+  parseAmzDate,
+} from './sigv4-canonical.js';
 
 export interface IncomingSignedRequest {
   /** HTTP method as received, e.g. `POST`. */
@@ -108,7 +118,6 @@ interface ParsedAuthorization {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const SCOPE_TERMINATOR = 'aws4_request';
-const AMZ_DATE_PATTERN = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
 const REGION_PATTERN = /^[a-z0-9-]+$/i;
 /** What an access key id can look like (anything else is not worth a lookup or an audit row). */
@@ -425,87 +434,6 @@ function invalid(message: string): VerificationFailure {
   return failure('InvalidSignatureException', message);
 }
 
-/** A header's value as signed: repeated copies joined with `,`. */
-function joinedValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(',') : value;
-}
-
-/**
- * A header value as SigV4 signs it: trimmed, inner runs of spaces collapsed, repeated headers
- * joined with `,`; an absent signed header signs as empty.
- */
-function canonicalHeaderValue(value: string | string[] | undefined): string {
-  if (value === undefined) {
-    return '';
-  }
-  const values = typeof value === 'string' ? [value] : value;
-  return values.map((item) => item.trim().replace(/\s+/g, ' ')).join(',');
-}
-
-/** RFC 3986 encoding: everything but unreserved characters. */
-function uriEscape(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/**
- * The canonical URI as the SDKs sign it: the path normalised (empty, `.` and `..` segments
- * resolved) and then URI-encoded as a whole, `/` kept.
- */
-function canonicalUri(path: string): string {
-  if (path === '/' || path === '') {
-    return '/';
-  }
-  const segments: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') {
-      continue;
-    }
-    if (segment === '..') {
-      segments.pop();
-    } else {
-      segments.push(segment);
-    }
-  }
-  const normalised = `${path.startsWith('/') ? '/' : ''}${segments.join('/')}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
-  return uriEscape(normalised).replace(/%2F/g, '/');
-}
-
-/** The canonical query string: pairs decoded, re-encoded (RFC 3986) and sorted. */
-function canonicalQuery(query: string): string {
-  if (query === '') {
-    return '';
-  }
-  return query
-    .split('&')
-    .filter((pair) => pair !== '')
-    .map((pair) => {
-      const equals = pair.indexOf('=');
-      const name = decodeQueryComponent(equals === -1 ? pair : pair.slice(0, equals));
-      const value = equals === -1 ? '' : decodeQueryComponent(pair.slice(equals + 1));
-      return [uriEscape(name), uriEscape(value)] as const;
-    })
-    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
-    .map(([name, value]) => `${name}=${value}`)
-    .join('&');
-}
-
-/** `YYYYMMDDTHHMMSSZ` → Date, or undefined unless it names a real UTC second. */
-function parseAmzDate(value: string): Date | undefined {
-  const match = AMZ_DATE_PATTERN.exec(value);
-  if (match === null) {
-    return undefined;
-  }
-  const [, year, month, day, hour, minute, second] = match.map(Number);
-  const date = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
-  // Date.UTC rolls month 13, Feb 30 or hour 24 over (and maps years 0-99 to 19xx): refuse those.
-  return formatAmzDate(date) === value ? date : undefined;
-}
-
-function formatAmzDate(date: Date): string {
-  const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
-}
-
 function checkSkew(amzDate: string, signedAt: Date, now: Date, maxSkewMs: number): VerificationFailure | undefined {
   const skewMs = signedAt.getTime() - now.getTime();
   if (skewMs < -maxSkewMs) {
@@ -525,13 +453,4 @@ function checkSkew(amzDate: string, signedAt: Date, now: Date, maxSkewMs: number
 
 function formatSkew(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min.` : `${ms / 1000} sec.`;
-}
-
-function decodeQueryComponent(component: string): string {
-  try {
-    return decodeURIComponent(component);
-  } catch {
-    // Not valid percent-encoding: keep it as sent; the signature will not match.
-    return component;
-  }
 }

@@ -5,48 +5,20 @@
  * node Online in Managed nodes with its agent version and tags, and read AWS-RunShellScript on
  * the Documents page. Screenshots go to test-artifacts/console/fleet-*.png.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { DescribeActivationsCommand, DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchChromium,
-  localAgentArgs,
-  openConsolePage,
-  saveScreenshot,
-  signInToConsole,
-} from '../support/console-browser.js';
-import { AgentProcess } from '../support/agent-process.js';
-import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { eventually } from '../support/wait.js';
+import { DescribeActivationsCommand } from '@aws-sdk/client-ssm';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openConsolePage, saveScreenshot, signInToConsole, useConsoleServer } from '../support/console-browser.js';
+import { startServerProcess } from '../support/server-process.js';
 
-const run = promisify(execFile);
-
-let server: ServerProcess;
-let browser: Browser;
-const agents: AgentProcess[] = [];
-
-beforeAll(async () => {
-  server = await startServerProcess();
-  browser = await launchChromium([server]);
-});
-
-afterAll(async () => {
-  await Promise.all(agents.map((agent) => agent.dispose()));
-  await browser?.close();
-  await server?.dispose();
-});
+const ui = useConsoleServer(() => startServerProcess());
 
 async function openConsole(width = 1280): Promise<Page> {
-  return openConsolePage(browser, { width, height: 800 });
+  return openConsolePage(ui.browser, { width, height: 800 });
 }
 
 async function signIn(page: Page): Promise<void> {
-  await signInToConsole(page, `${server.url}/console/`);
+  await signInToConsole(page, `${ui.server.url}/console/`);
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -91,28 +63,17 @@ describe('web console: managed nodes, activations, documents', () => {
     const [registerLine, runLine] = lines as [string, string];
     expect(registerLine).toMatch(
       new RegExp(
-        `^npx mado agent register --server ${server.url.replace(/[.]/g, '\\.')} --activation-id [0-9a-f-]{36} ` +
-          `--activation-code \\S+ --server-fingerprint ${server.fingerprint} --tag Role=web --state-dir /var/lib/mado-agent$`,
+        `^npx mado agent register --server ${ui.server.url.replace(/[.]/g, '\\.')} --activation-id [0-9a-f-]{36} ` +
+          `--activation-code \\S+ --server-fingerprint ${ui.server.fingerprint} --tag Role=web --state-dir /var/lib/mado-agent$`,
       ),
     );
     expect(runLine).toBe('npx mado agent run --state-dir /var/lib/mado-agent');
 
     // Run the printed command for real, in the test's own state directory.
-    const stateDir = mkdtempSync(join(tmpdir(), 'mado-console-agent-'));
-    const { stdout } = await run(process.execPath, localAgentArgs(registerLine, stateDir), {
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    const nodeId = /mi-[0-9a-f]{17}/.exec(stdout)?.[0];
-    expect(nodeId, stdout).toBeDefined();
-    expect(localAgentArgs(runLine, stateDir).slice(1)).toEqual(['agent', 'run', '--state-dir', stateDir]);
-    const agent = new AgentProcess({ nodeId: nodeId!, stateDir });
-    agents.push(agent);
-    agent.start();
-    const online = await eventually(
-      () => server.client().send(new DescribeInstanceInformationCommand({})),
-      (answer) =>
-        (answer.InstanceInformationList ?? []).some((n) => n.InstanceId === nodeId && n.PingStatus === 'Online'),
-      { what: 'the console-registered agent online', timeoutMs: 60_000 },
+    const { nodeId, online } = await ui.registerPrintedAgent(
+      { register: registerLine, run: runLine },
+      'mado-console-agent-',
+      'the console-registered agent online',
     );
     const info = online.InstanceInformationList!.find((n) => n.InstanceId === nodeId)!;
 
@@ -126,7 +87,7 @@ describe('web console: managed nodes, activations, documents', () => {
 
     await follow(page, 'Managed nodes');
     await page.getByRole('heading', { name: /^Managed nodes/ }).waitFor();
-    const nodeRow = page.getByRole('row', { name: new RegExp(nodeId!) });
+    const nodeRow = page.getByRole('row', { name: new RegExp(nodeId) });
     await nodeRow.waitFor();
     await expect.poll(() => nodeRow.textContent()).toContain('Online');
     const rowText = (await nodeRow.textContent())!;
@@ -141,7 +102,7 @@ describe('web console: managed nodes, activations, documents', () => {
     await nodeRow.waitFor();
     await screenshot(page, '05-managed-nodes');
 
-    await page.getByRole('link', { name: nodeId! }).click();
+    await page.getByRole('link', { name: nodeId }).click();
     await page.getByRole('heading', { name: 'Node details' }).waitFor();
     await page.getByRole('row', { name: /Role/ }).waitFor();
     await page.getByText('No packages installed by the agent.').waitFor();
@@ -152,8 +113,8 @@ describe('web console: managed nodes, activations, documents', () => {
     // A narrow laptop: the same list at 1024 wide.
     const narrow = await openConsole(1024);
     await signIn(narrow);
-    await narrow.goto(`${server.url}/console/#/managed-nodes`);
-    await narrow.getByRole('row', { name: new RegExp(nodeId!) }).waitFor();
+    await narrow.goto(`${ui.server.url}/console/#/managed-nodes`);
+    await narrow.getByRole('row', { name: new RegExp(nodeId) }).waitFor();
     await screenshot(narrow, '07-managed-nodes-1024');
     await narrow.close();
   });
@@ -161,7 +122,7 @@ describe('web console: managed nodes, activations, documents', () => {
   it('deletes an activation after confirmation', async () => {
     const page = await openConsole();
     await signIn(page);
-    await page.goto(`${server.url}/console/#/activations`);
+    await page.goto(`${ui.server.url}/console/#/activations`);
     const row = page.getByRole('row', { name: /Console fleet test/ });
     await row.waitFor();
     await page
@@ -175,7 +136,7 @@ describe('web console: managed nodes, activations, documents', () => {
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.getByText(/^Deleted activation /).waitFor();
     await page.getByText('No activations').waitFor();
-    const { ActivationList } = await server.client().send(new DescribeActivationsCommand({}));
+    const { ActivationList } = await ui.server.client().send(new DescribeActivationsCommand({}));
     expect(ActivationList ?? []).toEqual([]);
     await page.close();
   });
