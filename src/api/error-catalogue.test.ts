@@ -1,8 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, LimitExceededError, NotFoundError, type ResourceKind } from '../domain/errors.js';
+import {
+  ConflictError,
+  LimitExceededError,
+  NotFoundError,
+  ValidationError,
+  type ConflictReason,
+  type LimitReason,
+  type ResourceKind,
+  type ValidationReason,
+} from '../domain/errors.js';
 import { ERROR_CATALOGUE, renderErrorCatalogue } from './error-catalogue.js';
-import { NOT_FOUND_ERRORS, toWireError } from './errors.js';
+import {
+  CONFLICT_ERRORS,
+  LIMIT_ERRORS,
+  NOT_FOUND_ERRORS,
+  toWireError,
+  transportError,
+  VALIDATION_ERRORS,
+  type TransportFailure,
+} from './errors.js';
 
 describe('the error catalogue', () => {
   it('matches docs/errors.md', () => {
@@ -17,25 +34,29 @@ describe('the error catalogue', () => {
     }
   });
 
-  it('lists every error a limit or a conflict maps to', () => {
+  it('lists every error a validation reason, a limit or a conflict maps to', () => {
     const errors = [
-      ...(['ResourceLimit', 'TooManyTags', 'DocumentLimit', 'DocumentVersionLimit'] as const).map(
-        (code) => new LimitExceededError('x', code),
-      ),
-      ...(
-        [
-          'TargetInUse',
-          'TooManyUpdates',
-          'InvalidState',
-          'InvalidDocumentOperation',
-          'DuplicateDocumentContent',
-          'DuplicateDocumentVersionName',
-        ] as const
-      ).map((code) => new ConflictError('x', code)),
+      ...(Object.keys(VALIDATION_ERRORS) as ValidationReason[]).map((reason) => new ValidationError('x', { reason })),
+      ...(Object.keys(LIMIT_ERRORS) as LimitReason[]).map((reason) => new LimitExceededError('x', reason)),
+      ...(Object.keys(CONFLICT_ERRORS) as ConflictReason[]).map((reason) => new ConflictError('x', reason)),
     ];
     for (const error of errors) {
       const wire = toWireError(error);
       expect(ERROR_CATALOGUE.find((candidate) => candidate.type === wire.type)?.httpStatus).toBe(wire.httpStatus);
+    }
+  });
+
+  it('lists every error a failure of the HTTP layer maps to', () => {
+    const names = new Set(ERROR_CATALOGUE.map((entry) => entry.type));
+    const failures: TransportFailure[] = [
+      'BodyTooLarge',
+      'HeadersTooLarge',
+      'RequestTimeout',
+      'MalformedRequest',
+      'ServerFault',
+    ];
+    for (const failure of failures) {
+      expect(names).toContain(transportError(failure, 'x').type);
     }
   });
 

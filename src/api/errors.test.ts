@@ -7,9 +7,22 @@ import {
   LimitExceededError,
   NotFoundError,
   ValidationError,
+  type ConflictReason,
   type ResourceKind,
+  type ValidationReason,
 } from '../domain/errors.js';
-import { errorBody, formatViolations, NOT_FOUND_ERRORS, toWireError, WireError } from './errors.js';
+import {
+  CONFLICT_ERRORS,
+  errorBody,
+  formatViolations,
+  frameworkError,
+  NOT_FOUND_ERRORS,
+  toWireError,
+  transportError,
+  VALIDATION_ERRORS,
+  WireError,
+  type TransportFailure,
+} from './errors.js';
 
 const GENERIC_MESSAGE = 'An internal error occurred; the server log has the details.';
 
@@ -38,7 +51,66 @@ const documentedNotFound: Record<ResourceKind, string> = {
   PackageVersion: 'DoesNotExistException',
 };
 
+/** SSM's error name for each reason input is refused with (§1.3, §8, §7, §9, §10, §11). */
+const documentedValidation: Record<ValidationReason, string> = {
+  DocumentContent: 'InvalidDocumentContent',
+  DocumentSchemaVersion: 'InvalidDocumentSchemaVersion',
+  DocumentTooLarge: 'MaxDocumentSizeExceeded',
+  DocumentHashMismatch: 'InvalidDocument',
+  DocumentVersionNotLatest: 'InvalidDocumentVersion',
+  DocumentParameters: 'InvalidParameters',
+  UnknownStep: 'InvalidPluginName',
+  UnsupportedPlatform: 'UnsupportedPlatformType',
+  DuplicateNode: 'DuplicateInstanceId',
+  // CreateActivation answers a bad ExpirationDate with InvalidParameters, as SendCommand does
+  // bad document parameters.
+  ActivationExpiry: 'InvalidParameters',
+  ActivationRefused: 'InvalidActivation',
+  UnknownActivation: 'InvalidActivationId',
+  InventoryType: 'InvalidTypeNameException',
+  UnknownFilterKey: 'InvalidFilterKey',
+  BadFilter: 'InvalidFilter',
+  NodeFilterValue: 'InvalidInstanceInformationFilterValue',
+  PackageArchive: 'InvalidPackageArchive',
+  PackageManifest: 'InvalidPackageManifest',
+};
+
+/** SSM's error name for each kind of state conflict. */
+const documentedConflict: Record<ConflictReason, string> = {
+  TargetInUse: 'TargetInUseException',
+  ConcurrentUpdate: 'TooManyUpdates',
+  InvalidState: 'ValidationException',
+  BuiltinDocument: 'InvalidDocumentOperation',
+  DefaultVersionInUse: 'InvalidDocumentOperation',
+  UnchangedContent: 'DuplicateDocumentContent',
+  VersionNameTaken: 'DuplicateDocumentVersionName',
+};
+
 describe('toWireError', () => {
+  it('knows every validation reason and every conflict', () => {
+    expect(Object.keys(VALIDATION_ERRORS).sort()).toEqual(Object.keys(documentedValidation).sort());
+    expect(Object.keys(CONFLICT_ERRORS).sort()).toEqual(Object.keys(documentedConflict).sort());
+  });
+
+  it.each(Object.entries(documentedValidation) as [ValidationReason, string][])(
+    'maps ValidationError(%s) to %s with the message it was given, violations or not',
+    (reason, type) => {
+      const error = new ValidationError(`Refused: ${reason}.`, {
+        reason,
+        violations: [{ field: 'content', message: 'is wrong', value: 'x' }],
+      });
+      expect(toWireError(error)).toEqual({ type, httpStatus: 400, message: `Refused: ${reason}.`, isBug: false });
+    },
+  );
+
+  it.each(Object.entries(documentedConflict) as [ConflictReason, string][])(
+    'maps ConflictError(%s) to %s with status 400',
+    (reason, type) => {
+      const error = new ConflictError(`Conflict: ${reason}.`, reason);
+      expect(toWireError(error)).toEqual({ type, httpStatus: 400, message: error.message, isBug: false });
+    },
+  );
+
   it('knows every resource kind that can be missing', () => {
     expect(Object.keys(NOT_FOUND_ERRORS).sort()).toEqual(Object.keys(documentedNotFound).sort());
   });
@@ -61,17 +133,10 @@ describe('toWireError', () => {
   });
 
   it.each<[string, string, unknown]>([
-    ['ValidationError without a code', 'ValidationException', new ValidationError('Bad input.')],
-    [
-      'ValidationError with a code',
-      'InvalidDocumentContent',
-      new ValidationError('Bad document.', { code: 'InvalidDocumentContent' }),
-    ],
+    ['ValidationError without a reason', 'ValidationException', new ValidationError('Bad input.')],
     ['AlreadyExistsError(Document)', 'DocumentAlreadyExists', new AlreadyExistsError('Document', 'my-doc')],
     ['AlreadyExistsError of another resource', 'ValidationException', new AlreadyExistsError('AccessKey', 'AKID')],
-    ['ConflictError(TargetInUse)', 'TargetInUseException', new ConflictError('In use.', 'TargetInUse')],
-    ['ConflictError(TooManyUpdates)', 'TooManyUpdates', new ConflictError('Busy.', 'TooManyUpdates')],
-    ['ConflictError(InvalidState)', 'ValidationException', new ConflictError('Wrong state.')],
+    ['ConflictError without a reason', 'ValidationException', new ConflictError('Wrong state.')],
     [
       'LimitExceededError(ResourceLimit)',
       'ResourceLimitExceededException',
@@ -87,21 +152,6 @@ describe('toWireError', () => {
       'LimitExceededError(DocumentVersionLimit)',
       'DocumentVersionLimitExceeded',
       new LimitExceededError('Too many versions.', 'DocumentVersionLimit'),
-    ],
-    [
-      'ConflictError(InvalidDocumentOperation)',
-      'InvalidDocumentOperation',
-      new ConflictError('Owned by Amazon.', 'InvalidDocumentOperation'),
-    ],
-    [
-      'ConflictError(DuplicateDocumentContent)',
-      'DuplicateDocumentContent',
-      new ConflictError('Same content.', 'DuplicateDocumentContent'),
-    ],
-    [
-      'ConflictError(DuplicateDocumentVersionName)',
-      'DuplicateDocumentVersionName',
-      new ConflictError('Same version name.', 'DuplicateDocumentVersionName'),
     ],
     ['IdempotencyMismatchError', 'IdempotentParameterMismatch', new IdempotencyMismatchError()],
     ['FeatureNotAvailableError', 'FeatureNotAvailableException', new FeatureNotAvailableError('No LAMBDA executor.')],
@@ -205,5 +255,28 @@ describe('errorBody', () => {
       __type: 'InvalidInstanceInformationFilterValue',
       message: 'Bad value.',
     });
+  });
+});
+
+describe('transport and framework errors', () => {
+  it.each<[TransportFailure, string, number]>([
+    ['BodyTooLarge', 'ValidationException', 413],
+    ['HeadersTooLarge', 'ValidationException', 400],
+    ['RequestTimeout', 'RequestTimeoutException', 408],
+    ['MalformedRequest', 'SerializationException', 400],
+    ['ServerFault', 'InternalServerError', 500],
+  ])('answers %s with %s and status %i', (failure, type, httpStatus) => {
+    expect(transportError(failure, 'What happened.')).toEqual({ type, httpStatus, message: 'What happened.' });
+  });
+
+  it.each<[number, string, number]>([
+    [413, 'ValidationException', 413],
+    [400, 'SerializationException', 400],
+    [415, 'SerializationException', 400],
+    [499, 'SerializationException', 400],
+    [500, 'InternalServerError', 500],
+    [503, 'InternalServerError', 500],
+  ])('maps the framework status %i to %s with status %i', (status, type, httpStatus) => {
+    expect(frameworkError(status, 'Framework said so.')).toEqual({ type, httpStatus, message: 'Framework said so.' });
   });
 });

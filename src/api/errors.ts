@@ -12,8 +12,11 @@ import {
   LimitExceededError,
   NotFoundError,
   ValidationError,
+  type ConflictReason,
   type FieldViolation,
+  type LimitReason,
   type ResourceKind,
+  type ValidationReason,
 } from '../domain/errors.js';
 
 /** An error defined by the wire protocol rather than the domain. */
@@ -60,21 +63,81 @@ export const ALREADY_EXISTS_ERRORS: Partial<Record<ResourceKind, string>> = {
   PackageVersion: 'AlreadyExistsException',
 };
 
-const CONFLICT_ERRORS: Record<ConflictError['code'], string> = {
-  TargetInUse: 'TargetInUseException',
-  TooManyUpdates: 'TooManyUpdates',
-  InvalidState: 'ValidationException',
-  InvalidDocumentOperation: 'InvalidDocumentOperation',
-  DuplicateDocumentContent: 'DuplicateDocumentContent',
-  DuplicateDocumentVersionName: 'DuplicateDocumentVersionName',
+/** SSM's error name for each reason input is refused with; no reason is `ValidationException`. */
+export const VALIDATION_ERRORS: Record<ValidationReason, string> = {
+  DocumentContent: 'InvalidDocumentContent',
+  DocumentSchemaVersion: 'InvalidDocumentSchemaVersion',
+  DocumentTooLarge: 'MaxDocumentSizeExceeded',
+  DocumentHashMismatch: 'InvalidDocument',
+  DocumentVersionNotLatest: 'InvalidDocumentVersion',
+  DocumentParameters: 'InvalidParameters',
+  UnknownStep: 'InvalidPluginName',
+  UnsupportedPlatform: 'UnsupportedPlatformType',
+  DuplicateNode: 'DuplicateInstanceId',
+  ActivationExpiry: 'InvalidParameters',
+  ActivationRefused: 'InvalidActivation',
+  UnknownActivation: 'InvalidActivationId',
+  InventoryType: 'InvalidTypeNameException',
+  UnknownFilterKey: 'InvalidFilterKey',
+  BadFilter: 'InvalidFilter',
+  NodeFilterValue: 'InvalidInstanceInformationFilterValue',
+  PackageArchive: 'InvalidPackageArchive',
+  PackageManifest: 'InvalidPackageManifest',
 };
 
-const LIMIT_ERRORS: Record<LimitExceededError['code'], string> = {
+export const CONFLICT_ERRORS: Record<ConflictReason, string> = {
+  TargetInUse: 'TargetInUseException',
+  ConcurrentUpdate: 'TooManyUpdates',
+  InvalidState: 'ValidationException',
+  BuiltinDocument: 'InvalidDocumentOperation',
+  DefaultVersionInUse: 'InvalidDocumentOperation',
+  UnchangedContent: 'DuplicateDocumentContent',
+  VersionNameTaken: 'DuplicateDocumentVersionName',
+};
+
+export const LIMIT_ERRORS: Record<LimitReason, string> = {
   ResourceLimit: 'ResourceLimitExceededException',
   TooManyTags: 'TooManyTagsError',
   DocumentLimit: 'DocumentLimitExceeded',
   DocumentVersionLimit: 'DocumentVersionLimitExceeded',
 };
+
+/**
+ * Failures of the HTTP layer under the API, answered before any operation is read: what Node
+ * or Fastify refuse on their own.
+ */
+export type TransportFailure =
+  /** A body over the size limit (the connection is closed: the rest is not read). */
+  | 'BodyTooLarge'
+  /** Request headers over the size limit. */
+  | 'HeadersTooLarge'
+  /** Headers, the whole request or the body did not arrive in time. */
+  | 'RequestTimeout'
+  /** Bytes that are not a request the framework can read. */
+  | 'MalformedRequest'
+  /** A fault of the framework itself. */
+  | 'ServerFault';
+
+const TRANSPORT_ERRORS: Record<TransportFailure, { readonly type: string; readonly httpStatus: number }> = {
+  BodyTooLarge: { type: 'ValidationException', httpStatus: 413 },
+  HeadersTooLarge: { type: 'ValidationException', httpStatus: 400 },
+  RequestTimeout: { type: 'RequestTimeoutException', httpStatus: 408 },
+  MalformedRequest: { type: 'SerializationException', httpStatus: 400 },
+  ServerFault: { type: 'InternalServerError', httpStatus: 500 },
+};
+
+/** The wire error for a failure of the HTTP layer. */
+export function transportError(failure: TransportFailure, message: string): WireErrorBody {
+  return { ...TRANSPORT_ERRORS[failure], message };
+}
+
+/**
+ * The wire error for what reaches Fastify's error handler, by the status Fastify gave it:
+ * 413 is a body over the limit, another 4xx a request it could not read, the rest its fault.
+ */
+export function frameworkError(status: number, message: string): WireErrorBody {
+  return transportError(status === 413 ? 'BodyTooLarge' : status < 500 ? 'MalformedRequest' : 'ServerFault', message);
+}
 
 /** Error shapes whose model member is lower-case `message` only (spec §1.3). */
 const LOWER_CASE_MESSAGE_ONLY: ReadonlySet<string> = new Set(['InvalidInstanceInformationFilterValue']);
@@ -114,11 +177,13 @@ export function toWireError(error: unknown): WireErrorBody & { readonly isBug: b
     return { type: error.type, httpStatus: error.httpStatus, message: error.message, isBug: false };
   }
   if (error instanceof ValidationError) {
+    if (error.reason !== undefined) {
+      // A specific error name carries the message written for it, e.g. InvalidParameters.
+      return { type: VALIDATION_ERRORS[error.reason], httpStatus: 400, message: error.message, isBug: false };
+    }
     // Field violations are reported in SSM's format, which names each member at fault.
-    // (Errors with a specific name carry a message written for it, e.g. InvalidParameters.)
-    const message =
-      error.code === undefined && error.violations.length > 0 ? formatViolations(error.violations) : error.message;
-    return { type: error.code ?? 'ValidationException', httpStatus: 400, message, isBug: false };
+    const message = error.violations.length > 0 ? formatViolations(error.violations) : error.message;
+    return { type: 'ValidationException', httpStatus: 400, message, isBug: false };
   }
   if (error instanceof NotFoundError) {
     return { type: NOT_FOUND_ERRORS[error.resource], httpStatus: 400, message: error.message, isBug: false };
@@ -132,10 +197,10 @@ export function toWireError(error: unknown): WireErrorBody & { readonly isBug: b
     };
   }
   if (error instanceof ConflictError) {
-    return { type: CONFLICT_ERRORS[error.code], httpStatus: 400, message: error.message, isBug: false };
+    return { type: CONFLICT_ERRORS[error.reason], httpStatus: 400, message: error.message, isBug: false };
   }
   if (error instanceof LimitExceededError) {
-    return { type: LIMIT_ERRORS[error.code], httpStatus: 400, message: error.message, isBug: false };
+    return { type: LIMIT_ERRORS[error.reason], httpStatus: 400, message: error.message, isBug: false };
   }
   if (error instanceof IdempotencyMismatchError) {
     return { type: 'IdempotentParameterMismatch', httpStatus: 400, message: error.message, isBug: false };

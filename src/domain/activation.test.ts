@@ -51,7 +51,7 @@ describe('activationExpiry', () => {
     try {
       activationExpiry(requested, NOW);
     } catch (error) {
-      expect((error as ValidationError).code).toBe('InvalidParameters');
+      expect((error as ValidationError).reason).toBe('ActivationExpiry');
     }
   });
 });

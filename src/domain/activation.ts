@@ -27,7 +27,7 @@ export const MAX_ACTIVATION_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
 /**
  * The expiry of a new activation: default now + 24 h; must be in the future and at most 30 days
  * ahead.
- * @throws ValidationError (code InvalidParameters) naming `expirationDate`.
+ * @throws ValidationError (reason ActivationExpiry) naming `expirationDate`.
  */
 export function activationExpiry(requested: number | undefined, now: number): number {
   if (requested === undefined) {
@@ -35,7 +35,7 @@ export function activationExpiry(requested: number | undefined, now: number): nu
   }
   if (requested <= now) {
     throw new ValidationError('ExpirationDate must be in the future.', {
-      code: 'InvalidParameters',
+      reason: 'ActivationExpiry',
       violations: [
         {
           field: 'expirationDate',
@@ -48,7 +48,7 @@ export function activationExpiry(requested: number | undefined, now: number): nu
   }
   if (requested - now > MAX_ACTIVATION_LIFETIME_MS) {
     throw new ValidationError('ExpirationDate can be at most 30 days ahead.', {
-      code: 'InvalidParameters',
+      reason: 'ActivationExpiry',
       violations: [
         {
           field: 'expirationDate',

@@ -30,7 +30,7 @@ function invalidParametersMessage(name: string, given: Record<string, readonly s
     validateParameters(builtin(name), given);
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).code).toBe('InvalidParameters');
+    expect((error as ValidationError).reason).toBe('DocumentParameters');
     return (error as ValidationError).message;
   }
   throw new Error('expected InvalidParameters, but the parameters were accepted');

@@ -99,7 +99,7 @@ mainSteps:
   interface NamedProblem {
     readonly title: string;
     readonly yaml: string;
-    readonly code: 'InvalidDocumentContent' | 'InvalidDocumentSchemaVersion';
+    readonly reason: 'DocumentContent' | 'DocumentSchemaVersion';
     /** The exact message, the same for the YAML and its JSON twin. */
     readonly message: string;
   }
@@ -114,7 +114,7 @@ mainSteps:
     inputs:
       workingDirectory: /srv
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message: 'mainSteps[0] (build).inputs.runCommand: is required by aws:runShellScript',
     },
     {
@@ -128,7 +128,7 @@ mainSteps:
     name: inventory
     inputs: {}
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message:
         'mainSteps[1] (inventory).action: "aws:softwareInventory" is not a plugin Mado runs (one of aws:runShellScript, aws:runPowerShellScript, aws:updateSsmAgent, aws:configurePackage)',
     },
@@ -143,7 +143,7 @@ mainSteps:
     inputs:
       runCommand: ["{{ comands }}"]
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message: 'mainSteps[0] (run).inputs.runCommand[0]: references undeclared parameter {{ comands }}',
     },
     {
@@ -153,7 +153,7 @@ mainSteps:
   - { action: aws:runShellScript, name: run, inputs: { runCommand: [a] } }
   - { action: aws:runShellScript, name: run, inputs: { runCommand: [b] } }
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message: 'mainSteps[1] (run).name: "run" is already the name of mainSteps[0]',
     },
     {
@@ -165,7 +165,7 @@ mainSteps:
     precondition: { StringEquals: [platformType, Solaris] }
     inputs: { runCommand: [a] }
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message:
         'mainSteps[0] (run).precondition.StringEquals[1]: "Solaris" is not a platform type (Linux, Windows or MacOS)',
     },
@@ -176,7 +176,7 @@ mainSteps:
   - { action: aws:runShellScript, name: cleanup, inputs: { runCommand: [a], finallyStep: true } }
   - { action: aws:runShellScript, name: work, inputs: { runCommand: [b] } }
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message: 'mainSteps[0] (cleanup).inputs.finallyStep: is allowed only on the last step',
     },
     {
@@ -187,7 +187,7 @@ parameters:
 mainSteps:
   - { action: aws:runShellScript, name: run, inputs: { runCommand: [a] } }
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message: 'parameters.retries.default: must be an integer (not a string) for a Integer parameter',
     },
     {
@@ -198,7 +198,7 @@ parameters:
 mainSteps:
   - { action: aws:runShellScript, name: run, inputs: { runCommand: ["{{ mode }}"] } }
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message: 'parameters.mode.default: "reckless" is not one of the allowed values ("fast", "safe")',
     },
     {
@@ -209,7 +209,7 @@ parameters:
 mainSteps:
   - { action: aws:runShellScript, name: run, inputs: { runCommand: [a] } }
 `,
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       message:
         'parameters.when.type: "Date" is not a parameter type (one of String, StringList, Boolean, Integer, StringMap, MapList)',
     },
@@ -219,7 +219,7 @@ mainSteps:
 mainSteps:
   - { action: aws:runShellScript, name: run, inputs: { runCommand: [a] } }
 `,
-      code: 'InvalidDocumentSchemaVersion',
+      reason: 'DocumentSchemaVersion',
       message: 'schemaVersion "2.0" is not supported for Command documents: use "2.2"',
     },
     {
@@ -227,29 +227,32 @@ mainSteps:
       yaml: `schemaVersion: "0.3"
 mainSteps: []
 `,
-      code: 'InvalidDocumentSchemaVersion',
+      reason: 'DocumentSchemaVersion',
       message: 'schemaVersion "0.3" is not supported for Command documents: use "2.2"',
     },
   ];
 
-  it.each(STEP_PROBLEMS)('names the step and field of $title, in YAML and in JSON alike', ({ yaml, code, message }) => {
-    const fromYaml = validationErrorOf(() => parseCommandDocument(yaml, 'YAML'));
-    expect(fromYaml.code).toBe(code);
-    expect(fromYaml.message).toBe(message);
-    const json = JSON.stringify(readYamlValue(yaml));
-    const fromJson = validationErrorOf(() => parseCommandDocument(json, 'JSON'));
-    expect(fromJson.code).toBe(code);
-    expect(fromJson.message).toBe(message);
-  });
+  it.each(STEP_PROBLEMS)(
+    'names the step and field of $title, in YAML and in JSON alike',
+    ({ yaml, reason, message }) => {
+      const fromYaml = validationErrorOf(() => parseCommandDocument(yaml, 'YAML'));
+      expect(fromYaml.reason).toBe(reason);
+      expect(fromYaml.message).toBe(message);
+      const json = JSON.stringify(readYamlValue(yaml));
+      const fromJson = validationErrorOf(() => parseCommandDocument(json, 'JSON'));
+      expect(fromJson.reason).toBe(reason);
+      expect(fromJson.message).toBe(message);
+    },
+  );
 
   it.each([
     ['text that is not YAML', 'schemaVersion: "2.2"\nmainSteps: [\n', 'Document content is not valid YAML: '],
     ['two YAML documents in one', 'a: 1\n---\nb: 2\n', 'Source contains multiple documents'],
     ['a list rather than a mapping', '- 1\n- 2\n', 'Document content must be an object'],
     ['a plain string', 'just words\n', 'Document content must be an object'],
-  ])('refuses %s with InvalidDocumentContent', (_title, content, mention) => {
+  ])('refuses %s as DocumentContent', (_title, content, mention) => {
     const error = validationErrorOf(() => parseCommandDocument(content, 'YAML'));
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.message).toContain(mention);
   });
 
@@ -273,7 +276,7 @@ mainSteps:
         'YAML',
       ),
     );
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.message).toBe('parameters.commands: is defined twice');
     expect(error.violations).toEqual([{ field: 'parameters.commands', message: 'is defined twice' }]);
   });
@@ -303,7 +306,7 @@ mainSteps:
       lines.push(`${next}: &${next} [${Array(10).fill(`*${previous}`).join(', ')}]`);
     }
     const error = validationErrorOf(() => parseCommandDocument(`${lines.join('\n')}\n`, 'YAML'));
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.message).toContain('not usable YAML');
   });
 });
@@ -317,10 +320,10 @@ describe('nesting depth of YAML content', () => {
     ['unclosed flow sequences', '['.repeat(DEEP)],
     ['compact block sequences', `${'- '.repeat(DEEP)}x`],
     ['indented block mappings', Array.from({ length: 100 }, (_, level) => `${' '.repeat(level)}k${level}:`).join('\n')],
-  ])('refuses %s nested past the limit as InvalidDocumentContent naming the limit', (_what, text) => {
+  ])('refuses %s nested past the limit as DocumentContent naming the limit', (_what, text) => {
     expect(exceedsYamlDepth(text)).toBe(true);
     const error = validationErrorOf(() => parseCommandDocument(text, 'YAML'));
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.message).toBe('Document content is nested deeper than 64 levels.');
   });
 
@@ -386,9 +389,9 @@ describe('commandDocumentFormat', () => {
     expect(commandDocumentFormat(format)).toBe(format);
   });
 
-  it('refuses TEXT for a Command document with InvalidDocumentContent naming documentFormat', () => {
+  it('refuses TEXT for a Command document as DocumentContent naming documentFormat', () => {
     const error = validationErrorOf(() => commandDocumentFormat('TEXT'));
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.violations[0]?.field).toBe('documentFormat');
     expect(error.message).toContain('DocumentFormat TEXT');
   });

@@ -65,24 +65,24 @@ describe('parseCommandDocument', () => {
     readonly title: string;
     /** A JSON value to serialise, or raw content when a string. */
     readonly content: unknown;
-    readonly code: 'InvalidDocumentContent' | 'InvalidDocumentSchemaVersion' | 'MaxDocumentSizeExceeded';
+    readonly reason: 'DocumentContent' | 'DocumentSchemaVersion' | 'DocumentTooLarge';
     /** Text the message must contain: the field it names and the problem. */
     readonly mentions: readonly string[];
   }
 
   const invalidCases: InvalidCase[] = [
     // Content as a whole.
-    { title: 'empty content', content: '  ', code: 'InvalidDocumentContent', mentions: ['empty'] },
+    { title: 'empty content', content: '  ', reason: 'DocumentContent', mentions: ['empty'] },
     {
       title: 'content that is not JSON',
       content: '{"schemaVersion": "2.2",',
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['not valid JSON'],
     },
     {
       title: 'content that is a JSON list',
       content: '[]',
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['must be an object'],
     },
     {
@@ -90,7 +90,7 @@ describe('parseCommandDocument', () => {
       content:
         '{"schemaVersion":"2.2","parameters":{"commands":{"type":"String"},"commands":{"type":"StringList"}},' +
         '"mainSteps":[{"action":"aws:runShellScript","name":"run","inputs":{"runCommand":"{{ commands }}"}}]}',
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.commands: is defined twice'],
     },
     {
@@ -98,312 +98,312 @@ describe('parseCommandDocument', () => {
       content:
         '{"schemaVersion":"2.2","mainSteps":[{"action":"aws:runShellScript","name":"run",' +
         '"inputs":{"runCommand":"a","runCommand":"b"}}]}',
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0].inputs.runCommand: is defined twice'],
     },
     // Schema version.
     {
       title: 'schema version 2.0',
       content: aDocument({ schemaVersion: '2.0' }),
-      code: 'InvalidDocumentSchemaVersion',
+      reason: 'DocumentSchemaVersion',
       mentions: ['schemaVersion "2.0"', 'use "2.2"'],
     },
     {
       title: 'an Automation schema version',
       content: aDocument({ schemaVersion: '0.3' }),
-      code: 'InvalidDocumentSchemaVersion',
+      reason: 'DocumentSchemaVersion',
       mentions: ['schemaVersion "0.3"'],
     },
     {
       title: 'a schema version that is not a string',
       content: aDocument({ schemaVersion: true }),
-      code: 'InvalidDocumentSchemaVersion',
+      reason: 'DocumentSchemaVersion',
       mentions: ['schemaVersion must be a string'],
     },
     {
       title: 'no schema version',
       content: aDocument({ schemaVersion: undefined }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['schemaVersion: is required'],
     },
     // Top level.
     {
       title: 'runtimeConfig in a schema 2.2 document',
       content: aDocument({ runtimeConfig: {} }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['runtimeConfig: is not a known key here'],
     },
     {
       title: 'a description that is not a string',
       content: aDocument({ description: 42 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['description: must be a string'],
     },
     {
       title: 'parameters given as a list',
       content: aDocument({ parameters: [] }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters: must be an object'],
     },
     // Parameter definitions.
     {
       title: 'a parameter name with a hyphen',
       content: aDocument({ parameters: { 'bad-name': { type: 'String' } } }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.bad-name: is not a valid parameter name'],
     },
     {
       title: 'a parameter without a type',
       content: withParameter({ description: 'no type' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.type: is required'],
     },
     {
       title: 'an unknown parameter type',
       content: withParameter({ type: 'Number' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.type: "Number" is not a parameter type'],
     },
     {
       title: 'a misspelt parameter property',
       content: withParameter({ type: 'String', defualt: 'x' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.defualt: is not a known key here'],
     },
     {
       title: 'a String default that is a number',
       content: withParameter({ type: 'String', default: 3600 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: must be a string'],
     },
     {
       title: 'a StringList default that is a string',
       content: withParameter({ type: 'StringList', default: 'ls' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: must be a list of strings'],
     },
     {
       title: 'a Boolean default written as a string',
       content: withParameter({ type: 'Boolean', default: 'true' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: must be true or false'],
     },
     {
       title: 'an Integer default with a fraction',
       content: withParameter({ type: 'Integer', default: 1.5 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: must be an integer'],
     },
     {
       title: 'a StringMap default that is a list',
       content: withParameter({ type: 'StringMap', default: [] }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: must be a JSON object'],
     },
     {
       title: 'a MapList default of numbers',
       content: withParameter({ type: 'MapList', default: [1] }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: must be a list of JSON objects'],
     },
     {
       title: 'an allowedPattern that does not compile',
       content: withParameter({ type: 'String', allowedPattern: '([a-z]+' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.allowedPattern: "([a-z]+" is not a regular expression'],
     },
     {
       title: 'an allowedPattern that would escape its anchors',
       content: withParameter({ type: 'String', allowedPattern: '[0-9]+)|(.*' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.allowedPattern: "[0-9]+)|(.*" is not a regular expression'],
     },
     {
       title: 'minItems above maxItems',
       content: withParameter({ type: 'StringList', minItems: 3, maxItems: 2 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.minItems: (3) is greater than maxItems (2)'],
     },
     {
       title: 'minItems on a String parameter',
       content: withParameter({ type: 'String', minItems: 1 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.minItems: applies only to StringList and MapList'],
     },
     {
       title: 'a negative maxChars',
       content: withParameter({ type: 'String', maxChars: -1 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.maxChars: must be a non-negative integer'],
     },
     {
       title: 'maxChars on a Boolean parameter',
       content: withParameter({ type: 'Boolean', maxChars: 5 }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.maxChars: applies only to string values'],
     },
     {
       title: 'an empty allowedValues list',
       content: withParameter({ type: 'String', allowedValues: [] }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.allowedValues: must be a non-empty list'],
     },
     {
       title: 'an unknown displayType',
       content: withParameter({ type: 'String', displayType: 'dropdown' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.displayType: "dropdown" is not textfield or textarea'],
     },
     {
       title: 'a default outside allowedValues',
       content: withParameter({ type: 'String', allowedValues: ['Install', 'Uninstall'], default: 'Repair' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: "Repair" is not one of the allowed values'],
     },
     {
       title: 'a default that does not match allowedPattern',
       content: withParameter({ type: 'String', allowedPattern: '[0-9]+', default: '' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: "" does not match the allowed pattern [0-9]+'],
     },
     {
       title: 'a default longer than maxChars',
       content: withParameter({ type: 'String', maxChars: 3, default: 'abcd' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default: "abcd" is longer than 3 characters'],
     },
     {
       title: 'a default that reads Parameter Store',
       content: withParameter({ type: 'StringList', default: ['{{ssm:RunCommand:2}}'] }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['parameters.x.default[0]: references the Parameter Store parameter {{ssm:RunCommand:2}}'],
     },
     // Steps.
     {
       title: 'no mainSteps',
       content: aDocument({ mainSteps: undefined }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps: is required'],
     },
     {
       title: 'an empty mainSteps list',
       content: withSteps(),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps: must be a list of at least one step'],
     },
     {
       title: 'a step that is a string',
       content: withSteps('aws:runShellScript'),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0]: must be an object'],
     },
     {
       title: 'a step without a name',
       content: withSteps({ action: 'aws:runShellScript', inputs: { runCommand: 'true' } }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0].name: is required'],
     },
     {
       title: 'a step name with a space',
       content: withSteps(shellStep('run it')),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run it).name: "run it" is not a valid step name'],
     },
     {
       title: 'a step name of 101 characters',
       content: withSteps(shellStep('s'.repeat(101))),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['.name: ', 'is not a valid step name (1-100'],
     },
     {
       title: 'two steps with one name',
       content: withSteps(shellStep('run'), shellStep('first'), shellStep('run')),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[2] (run).name: "run" is already the name of mainSteps[0]'],
     },
     {
       title: 'an action Mado does not run',
       content: withSteps({ action: 'aws:runDocument', name: 'nested', inputs: {} }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (nested).action: "aws:runDocument" is not a plugin Mado runs', 'aws:runShellScript'],
     },
     {
       title: 'a step without an action',
       content: withSteps({ name: 'run', inputs: { runCommand: 'true' } }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).action: is required'],
     },
     {
       title: 'a step without inputs',
       content: withSteps({ action: 'aws:runShellScript', name: 'run' }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs: is required'],
     },
     {
       title: 'inputs given as a list',
       content: withSteps({ action: 'aws:runShellScript', name: 'run', inputs: ['true'] }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs: must be an object'],
     },
     {
       title: 'a shell step without runCommand',
       content: withSteps(shellStep('run', { workingDirectory: '/tmp' })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.runCommand: is required by aws:runShellScript'],
     },
     {
       title: 'a runCommand that is a number',
       content: withSteps(shellStep('run', { runCommand: 7 })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.runCommand: must be a string or a non-empty list of strings'],
     },
     {
       title: 'an empty runCommand list',
       content: withSteps(shellStep('run', { runCommand: [] })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.runCommand: must be a string or a non-empty list'],
     },
     {
       title: 'a misspelt input',
       content: withSteps(shellStep('run', { runCommand: 'true', workingDir: '/tmp' })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.workingDir: is not a known key here', 'workingDirectory'],
     },
     {
       title: 'a configurePackage step without a package name',
       content: withSteps({ action: 'aws:configurePackage', name: 'pkg', inputs: { action: 'Install' } }),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (pkg).inputs.name: is required by aws:configurePackage'],
     },
     {
       title: 'an unknown onFailure value',
       content: withSteps(shellStep('run', { runCommand: 'true', onFailure: 'continue' })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.onFailure: "continue" is not exit or successAndExit'],
     },
     {
       title: 'finallyStep on a step that is not the last',
       content: withSteps(shellStep('cleanup', { runCommand: 'true', finallyStep: true }), shellStep('run')),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (cleanup).inputs.finallyStep: is allowed only on the last step'],
     },
     {
       title: 'a step-level key SSM does not define',
       content: withSteps(shellStep('run', { runCommand: 'true' }, { timeoutSeconds: 60 })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).timeoutSeconds: is not a known key here'],
     },
     // Preconditions.
     {
       title: 'a precondition with another operator',
       content: withSteps(shellStep('run', undefined, { precondition: { StringLike: ['platformType', 'Linux'] } })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).precondition: uses "StringLike"', 'only {"StringEquals"'],
     },
     {
       title: 'a precondition on an unknown platform',
       content: withSteps(shellStep('run', undefined, { precondition: { StringEquals: ['platformType', 'Solaris'] } })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).precondition.StringEquals[1]: "Solaris" is not a platform type'],
     },
     {
@@ -411,51 +411,51 @@ describe('parseCommandDocument', () => {
       content: withSteps(
         shellStep('run', undefined, { precondition: { StringEquals: ['platformType', 'Linux', 'MacOS'] } }),
       ),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).precondition.StringEquals: must be a list of two operands'],
     },
     {
       title: 'a precondition on a parameter',
       content: withSteps(shellStep('run', undefined, { precondition: { StringEquals: ['{{ os }}', 'Linux'] } })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).precondition.StringEquals[0]: "{{ os }}" is not platformType'],
     },
     // References.
     {
       title: 'a reference to an undeclared parameter',
       content: withSteps(shellStep('prepare'), shellStep('runShellScript', { runCommand: '{{ comands }}' })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[1] (runShellScript).inputs.runCommand: references undeclared parameter {{ comands }}'],
     },
     {
       title: 'a reference to an undeclared parameter inside a list',
       content: withSteps(shellStep('run', { runCommand: ['cd /srv', 'tar xf {{archive}}'] })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.runCommand[1]: references undeclared parameter {{ archive }}'],
     },
     {
       title: 'a Parameter Store reference in inputs',
       content: withSteps(shellStep('run', { runCommand: 'echo {{ ssm:/app/token }}' })),
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps[0] (run).inputs.runCommand: references the Parameter Store parameter', 'not supported'],
     },
     // Schema 1.2.
     {
       title: 'a schema 1.2 document without runtimeConfig',
       content: { schemaVersion: '1.2', parameters: {} },
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['runtimeConfig: is required for schema 1.2'],
     },
     {
       title: 'a schema 1.2 document with mainSteps',
       content: { schemaVersion: '1.2', mainSteps: [], runtimeConfig: { 'aws:runShellScript': { properties: [{}] } } },
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['mainSteps: is not a known key here'],
     },
     {
       title: 'a schema 1.2 plugin Mado does not run',
       content: { schemaVersion: '1.2', runtimeConfig: { 'aws:psModule': { properties: [{ id: '0.aws:psModule' }] } } },
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['runtimeConfig.aws:psModule: "aws:psModule" is not a plugin Mado runs'],
     },
     {
@@ -464,7 +464,7 @@ describe('parseCommandDocument', () => {
         schemaVersion: '1.2',
         runtimeConfig: { 'aws:runShellScript': { properties: [{ runCommand: 'a' }, { runCommand: 'b' }] } },
       },
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['runtimeConfig.aws:runShellScript.properties: must be one object, or a list of exactly one'],
     },
     {
@@ -473,22 +473,22 @@ describe('parseCommandDocument', () => {
         schemaVersion: '1.2',
         runtimeConfig: { 'aws:runShellScript': { properties: [{ id: '0', runCommand: '{{ commands }}' }] } },
       },
-      code: 'InvalidDocumentContent',
+      reason: 'DocumentContent',
       mentions: ['runtimeConfig.aws:runShellScript.properties[0].runCommand: references undeclared parameter'],
     },
     // Size.
     {
       title: 'content over 64 KB',
       content: JSON.stringify(aDocument({ description: 'x'.repeat(MAX_DOCUMENT_CONTENT_BYTES) })),
-      code: 'MaxDocumentSizeExceeded',
+      reason: 'DocumentTooLarge',
       mentions: ['65536 bytes (64 KB)'],
     },
   ];
 
-  it.each(invalidCases)('refuses $title with $code', ({ content, code, mentions }) => {
+  it.each(invalidCases)('refuses $title with $reason', ({ content, reason, mentions }) => {
     const text = typeof content === 'string' ? content : JSON.stringify(content);
     const error = validationErrorOf(() => parseCommandDocument(text, 'JSON'));
-    expect(error.code).toBe(code);
+    expect(error.reason).toBe(reason);
     for (const mention of mentions) {
       expect(error.message).toContain(mention);
     }
@@ -503,7 +503,7 @@ describe('parseCommandDocument', () => {
         }),
       ),
     );
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.violations.map((violation) => violation.field)).toEqual([
       'parameters.timeout.default',
       'mainSteps[1] (run).name',
@@ -524,12 +524,12 @@ describe('parseCommandDocument', () => {
     expect(new TextEncoder().encode(fits).length).toBe(MAX_DOCUMENT_CONTENT_BYTES);
     expect(() => parseCommandDocument(fits, 'JSON')).not.toThrow();
     const over = JSON.stringify(aDocument({ description: `${filler}x` }));
-    expect(validationErrorOf(() => parseCommandDocument(over, 'JSON')).code).toBe('MaxDocumentSizeExceeded');
+    expect(validationErrorOf(() => parseCommandDocument(over, 'JSON')).reason).toBe('DocumentTooLarge');
   });
 
   it('reads YAML content with the same rules as JSON', () => {
     const error = validationErrorOf(() => parseCommandDocument('schemaVersion: "2.2"\n', 'YAML'));
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.message).toBe('mainSteps: is required: a list of at least one step');
   });
 
@@ -826,12 +826,12 @@ describe('validateParameters', () => {
     ],
     ['a String under minChars', { label: ['a'] }, 'label: "a" is shorter than 2 characters'],
     ['a String over maxChars', { label: ['abcdef'] }, 'label: "abcdef" is longer than 5 characters'],
-  ])('refuses %s with InvalidParameters', (_title, given, mention) => {
+  ])('refuses %s as DocumentParameters', (_title, given, mention) => {
     const parameters = Object.fromEntries(
       Object.entries({ ...REQUIRED, ...given }).filter((entry): entry is [string, string[]] => entry[1] !== undefined),
     );
     const error = validationErrorOf(() => validateParameters(PARAMETERS_DOCUMENT, parameters));
-    expect(error.code).toBe('InvalidParameters');
+    expect(error.reason).toBe('DocumentParameters');
     expect(error.message).toContain(mention);
   });
 
@@ -1024,10 +1024,10 @@ describe('describeParameters', () => {
 });
 
 describe('nesting depth of JSON document content', () => {
-  it('refuses content nested 10,000 deep as InvalidDocumentContent naming the limit', () => {
+  it('refuses content nested 10,000 deep as DocumentContent naming the limit', () => {
     const text = `{"schemaVersion":"2.2","mainSteps":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
     const error = validationErrorOf(() => parseCommandDocument(text, 'JSON'));
-    expect(error.code).toBe('InvalidDocumentContent');
+    expect(error.reason).toBe('DocumentContent');
     expect(error.message).toBe('Document content is nested deeper than 64 levels.');
   });
 

@@ -230,7 +230,7 @@ class Violations {
 }
 
 function contentError(message: string, violations: readonly FieldViolation[] = [], cause?: unknown): ValidationError {
-  return new ValidationError(message, { code: 'InvalidDocumentContent', violations, cause });
+  return new ValidationError(message, { reason: 'DocumentContent', violations, cause });
 }
 
 function checkKeys(
@@ -802,7 +802,7 @@ function schemaVersionOf(value: Readonly<Record<string, unknown>>): CommandSchem
       ? `schemaVersion ${quote(version)} is not supported for Command documents: use "2.2"`
       : `schemaVersion must be a string such as "2.2" (got ${quote(raw)})`;
   throw new ValidationError(message, {
-    code: 'InvalidDocumentSchemaVersion',
+    reason: 'DocumentSchemaVersion',
     violations: [{ field: 'schemaVersion', message, value: raw }],
   });
 }
@@ -876,10 +876,10 @@ function parseJsonContent(content: string): unknown {
 /**
  * Parses and validates command document content (spec §8.2), written as JSON or YAML.
  *
- * @throws ValidationError with `code`:
- *   - `MaxDocumentSizeExceeded` when the content is over 64 KB (UTF-8);
- *   - `InvalidDocumentSchemaVersion` when `schemaVersion` is not "2.2" or "1.2";
- *   - `InvalidDocumentContent` for anything else, with one violation per problem; the
+ * @throws ValidationError with `reason`:
+ *   - `DocumentTooLarge` when the content is over 64 KB (UTF-8);
+ *   - `DocumentSchemaVersion` when `schemaVersion` is not "2.2" or "1.2";
+ *   - `DocumentContent` for anything else, with one violation per problem; the
  *     message lists them as `field: problem` where field names the step, e.g.
  *     `mainSteps[1] (runShellScript).inputs.runCommand: references undeclared parameter {{ comands }}`.
  */
@@ -888,7 +888,7 @@ export function parseCommandDocument(content: string, format: DocumentFormat): C
   if (size > MAX_DOCUMENT_CONTENT_BYTES) {
     throw new ValidationError(
       `Document content is ${size} bytes; the limit is ${MAX_DOCUMENT_CONTENT_BYTES} bytes (64 KB).`,
-      { code: 'MaxDocumentSizeExceeded' },
+      { reason: 'DocumentTooLarge' },
     );
   }
   if (content.trim() === '') {
@@ -910,7 +910,7 @@ function parseYamlContent(content: string): unknown {
 
 /**
  * The format a Command document's content is read in: JSON when none is given (spec §8.6).
- * @throws ValidationError `InvalidDocumentContent` for TEXT, which only other document types use
+ * @throws ValidationError `DocumentContent` for TEXT, which only other document types use
  *   (spec §8.1 [LOCAL]).
  */
 export function commandDocumentFormat(format: string | undefined): DocumentFormat {
@@ -988,7 +988,7 @@ export function validateParameters(
   }
   if (!out.isEmpty) {
     throw new ValidationError(`Invalid parameters: ${out.summary()}`, {
-      code: 'InvalidParameters',
+      reason: 'DocumentParameters',
       violations: out.list,
     });
   }

@@ -21,20 +21,62 @@ abstract class DomainError extends Error {
 }
 
 /**
- * Bad input. `code` overrides the wire error name where SSM uses a specific one
- * (e.g. `InvalidDocumentContent`, `InvalidParameters`); default `ValidationException`.
+ * Why input was refused, where SSM answers with a specific error rather than
+ * `ValidationException`; `api/errors.ts` maps each reason to its wire name.
+ */
+export type ValidationReason =
+  /** Document content that does not parse or breaks a rule of its schema. */
+  | 'DocumentContent'
+  /** A `schemaVersion` other than the ones Command documents have. */
+  | 'DocumentSchemaVersion'
+  /** Document content (or content plus parameters) over 64 KB. */
+  | 'DocumentTooLarge'
+  /** A DocumentHash that is not the hash of the version asked for. */
+  | 'DocumentHashMismatch'
+  /** An update that names a version other than the latest. */
+  | 'DocumentVersionNotLatest'
+  /** Parameter values a document does not accept (unknown, missing, wrong type, pattern). */
+  | 'DocumentParameters'
+  /** A step name the document does not have, or none where several steps need one. */
+  | 'UnknownStep'
+  /** A node whose platform the document does not support. */
+  | 'UnsupportedPlatform'
+  /** The same node listed twice. */
+  | 'DuplicateNode'
+  /** An activation expiry in the past or too far ahead. */
+  | 'ActivationExpiry'
+  /** An activation that exists but is deleted, expired, used up or given the wrong code. */
+  | 'ActivationRefused'
+  /** A registration naming an activation that does not exist. */
+  | 'UnknownActivation'
+  /** An inventory type the server does not collect. */
+  | 'InventoryType'
+  /** A filter key the operation does not support. */
+  | 'UnknownFilterKey'
+  /** A filter refused as a whole: an unknown attribute, or no values. */
+  | 'BadFilter'
+  /** A managed-node filter value outside the key's closed set. */
+  | 'NodeFilterValue'
+  /** An uploaded package archive that is not a readable archive of the expected layout. */
+  | 'PackageArchive'
+  /** A package manifest that is missing or breaks its schema. */
+  | 'PackageManifest';
+
+/**
+ * Bad input. `reason` says why where SSM answers with a specific error; without one the wire
+ * error is `ValidationException`, its message listing the field violations.
  */
 export class ValidationError extends DomainError {
   override readonly name = 'ValidationError';
   readonly violations: readonly FieldViolation[];
-  readonly code: string | undefined;
+  readonly reason: ValidationReason | undefined;
   constructor(
     message: string,
-    options: { violations?: readonly FieldViolation[]; code?: string; cause?: unknown } = {},
+    options: { violations?: readonly FieldViolation[]; reason?: ValidationReason; cause?: unknown } = {},
   ) {
     super(message, options);
     this.violations = options.violations ?? [];
-    this.code = options.code;
+    this.reason = options.reason;
   }
 
   /** A single-field violation with a message that names the field. */
@@ -85,33 +127,43 @@ export class AlreadyExistsError extends DomainError {
   }
 }
 
-/**
- * A state conflict, e.g. deregistering a target that a task still uses with `Safe=true`.
- * Document codes: `InvalidDocumentOperation` (changing an Amazon-owned document, deleting the
- * default version), `DuplicateDocumentContent`, `DuplicateDocumentVersionName`.
- */
+/** Why a change conflicts with the state it would apply to. */
+export type ConflictReason =
+  /** A target that a task still uses, deregistered with `Safe=true`. */
+  | 'TargetInUse'
+  /** A concurrent update of the same resource. */
+  | 'ConcurrentUpdate'
+  /** Any other state that does not allow the change. */
+  | 'InvalidState'
+  /** A change to an Amazon-owned (built-in) document. */
+  | 'BuiltinDocument'
+  /** Deleting a document's default version while other versions exist. */
+  | 'DefaultVersionInUse'
+  /** A new document version with the same content as an existing one. */
+  | 'UnchangedContent'
+  /** A version name another version of the document already has. */
+  | 'VersionNameTaken';
+
+/** A state conflict, e.g. deregistering a target that a task still uses with `Safe=true`. */
 export class ConflictError extends DomainError {
   override readonly name = 'ConflictError';
   constructor(
     message: string,
-    readonly code:
-      | 'TargetInUse'
-      | 'TooManyUpdates'
-      | 'InvalidState'
-      | 'InvalidDocumentOperation'
-      | 'DuplicateDocumentContent'
-      | 'DuplicateDocumentVersionName' = 'InvalidState',
+    readonly reason: ConflictReason = 'InvalidState',
   ) {
     super(message);
   }
 }
 
-/** A quota would be exceeded. `code` selects SSM's name where it has a specific one. */
+/** Which quota would be exceeded. */
+export type LimitReason = 'ResourceLimit' | 'TooManyTags' | 'DocumentLimit' | 'DocumentVersionLimit';
+
+/** A quota would be exceeded; `api/errors.ts` maps each `reason` to SSM's name for it. */
 export class LimitExceededError extends DomainError {
   override readonly name = 'LimitExceededError';
   constructor(
     message: string,
-    readonly code: 'ResourceLimit' | 'TooManyTags' | 'DocumentLimit' | 'DocumentVersionLimit' = 'ResourceLimit',
+    readonly reason: LimitReason = 'ResourceLimit',
   ) {
     super(message);
   }

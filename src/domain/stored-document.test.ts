@@ -32,7 +32,7 @@ describe('validateNewDocumentName', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     const validation = error as ValidationError;
-    expect(validation.code).toBeUndefined();
+    expect(validation.reason).toBeUndefined();
     expect(validation.violations).toEqual([expect.objectContaining({ field: 'name', value: name })]);
     expect(validation.message).toContain('reserved for Amazon-owned documents');
   });

@@ -123,7 +123,7 @@ describe('mergeTags', () => {
     expect(mergeTags(tags(49), tags(1, 'extra'))).toHaveLength(MAX_TAGS_PER_RESOURCE);
   });
 
-  it('refuses a 51st tag with LimitExceededError code TooManyTags', () => {
+  it('refuses a 51st tag with LimitExceededError reason TooManyTags', () => {
     let thrown: unknown;
     try {
       mergeTags(tags(50), tags(1, 'extra'));
@@ -131,7 +131,7 @@ describe('mergeTags', () => {
       thrown = error;
     }
     expect(thrown).toBeInstanceOf(LimitExceededError);
-    expect((thrown as LimitExceededError).code).toBe('TooManyTags');
+    expect((thrown as LimitExceededError).reason).toBe('TooManyTags');
   });
 
   it('does not count an overwritten key twice towards the limit', () => {

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { toWireError } from '../api/errors.js';
+import { ValidationError } from '../domain/errors.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../api/wire/json-depth.js';
 import {
   RegisterRequestSchema,
@@ -74,8 +75,10 @@ export function registerAgentRoutes(
           `registration refused: ${wire.message}`,
         );
       }
+      // A refused activation is a credential that does not admit this node.
+      const refused = error instanceof ValidationError && error.reason === 'ActivationRefused';
       return reply
-        .code(wire.isBug ? 500 : wire.type === 'InvalidActivation' ? 403 : 400)
+        .code(wire.isBug ? 500 : refused ? 403 : 400)
         .send({ error: wire.type, message: wire.message } satisfies RegisterError);
     }
   });

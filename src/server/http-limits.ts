@@ -17,7 +17,7 @@ import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { JSON_CONTENT_TYPE } from '../api/api-handler.js';
-import { errorBody } from '../api/errors.js';
+import { errorBody, transportError, type WireErrorBody } from '../api/errors.js';
 import { normaliseAddress } from '../shared/audit-recorder.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -44,7 +44,7 @@ export function nodeServerOptions(limits: HttpLimits) {
 }
 
 /** SSM's error answer as raw HTTP/1.1, for sockets that have no response object. */
-function rawErrorAnswer(status: number, type: string, message: string): string {
+function rawErrorAnswer({ httpStatus: status, type, message }: WireErrorBody): string {
   const body = JSON.stringify(errorBody(type, message));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
@@ -69,14 +69,14 @@ export function clientErrorHandler(limits: HttpLimits): (error: Error & { code?:
     if (socket.writable && (pending === undefined || pending === null || !pending.headersSent)) {
       if (error.code === 'HPE_HEADER_OVERFLOW') {
         const message = `The request headers exceed this server's limit of ${limits.maxHeaderBytes} bytes.`;
-        socket.write(rawErrorAnswer(400, 'ValidationException', message));
+        socket.write(rawErrorAnswer(transportError('HeadersTooLarge', message)));
       } else if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
         const message =
           `The request did not arrive in time (headers within ${limits.headersTimeoutMs / 1000} s, ` +
           `the whole request within ${limits.requestTimeoutMs / 1000} s).`;
-        socket.write(rawErrorAnswer(408, 'RequestTimeoutException', message));
+        socket.write(rawErrorAnswer(transportError('RequestTimeout', message)));
       } else {
-        socket.write(rawErrorAnswer(400, 'SerializationException', 'The request is not valid HTTP/1.1.'));
+        socket.write(rawErrorAnswer(transportError('MalformedRequest', 'The request is not valid HTTP/1.1.')));
       }
     }
     socket.destroy();
@@ -182,12 +182,13 @@ export class HttpGuard {
     const socket = request.socket;
     this.logger.debug({ address: this.remoteAddress(request) }, 'request body too slow; connection closed');
     if (!response.headersSent && !socket.destroyed) {
-      const type = 'RequestTimeoutException';
-      const message =
+      const wire = transportError(
+        'RequestTimeout',
         `The request body arrived slower than ${this.limits.minBodyBytesPerSecond} bytes/s ` +
-        `over ${this.limits.bodyTimeoutMs / 1000} s.`;
-      response.writeHead(408, closingErrorHeaders(type));
-      response.end(JSON.stringify(errorBody(type, message)), () => socket.destroy());
+          `over ${this.limits.bodyTimeoutMs / 1000} s.`,
+      );
+      response.writeHead(wire.httpStatus, closingErrorHeaders(wire.type));
+      response.end(JSON.stringify(errorBody(wire.type, wire.message)), () => socket.destroy());
     }
     void this.clock.sleep(CLOSE_GRACE_MS).then(() => socket.destroy());
   }

@@ -8,6 +8,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import { join } from 'node:path';
 import Fastify from 'fastify';
 import { ApiHandler, JSON_CONTENT_TYPE } from '../api/api-handler.js';
+import { errorBody, frameworkError } from '../api/errors.js';
 import { PageTokens } from '../api/page-tokens.js';
 import { SigV4Verifier } from '../api/sigv4-verifier.js';
 import type { Services } from '../api/operation.js';
@@ -330,16 +331,16 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   app.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
     // Only framework-level failures land here (e.g. a body over the size limit); API errors
     // are answered by ApiHandler itself.
-    const status = error.statusCode ?? 500;
-    const type =
-      status === 413 ? 'ValidationException' : status < 500 ? 'SerializationException' : 'InternalServerError';
+    const wire = frameworkError(error.statusCode ?? 500, error.message ?? '');
     void reply
-      .code(status === 413 ? 413 : status < 500 ? 400 : 500)
+      .code(wire.httpStatus)
       // Closed after a body over the limit: the rest of it is not read.
       .headers(
-        status === 413 ? closingErrorHeaders(type) : { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': type },
+        wire.httpStatus === 413
+          ? closingErrorHeaders(wire.type)
+          : { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-errortype': wire.type },
       )
-      .send(Buffer.from(JSON.stringify({ __type: type, message: error.message, Message: error.message })));
+      .send(Buffer.from(JSON.stringify(errorBody(wire.type, wire.message))));
   });
   await app.listen({ host: config.host, port: config.port });
   const stopping = new AbortController();

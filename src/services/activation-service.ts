@@ -78,7 +78,7 @@ export class ActivationService {
 
   /**
    * Stops further registrations; nodes already registered stay.
-   * @throws NotFoundError(Activation) → InvalidActivationId; ValidationError(InvalidActivation) when deleted already.
+   * @throws NotFoundError(Activation); ValidationError(ActivationRefused) when deleted already.
    */
   async delete(activationId: string): Promise<void> {
     await this.ctx.store.transaction(async (store) => {
@@ -88,7 +88,7 @@ export class ActivationService {
       }
       if (activation.deleted) {
         throw new ValidationError(`Activation ${activationId} has already been deleted.`, {
-          code: 'InvalidActivation',
+          reason: 'ActivationRefused',
         });
       }
       await store.deleteActivation(activationId);
@@ -98,7 +98,7 @@ export class ActivationService {
   /**
    * Registers a node: checks the activation and the code, creates `mi-…` with the activation's
    * name, role and tags (the agent's own tags added), and counts the registration.
-   * @throws ValidationError (code InvalidActivation / InvalidActivationId / ValidationException).
+   * @throws ValidationError (reason ActivationRefused / UnknownActivation, or none for bad input).
    */
   async register(registration: Registration): Promise<ManagedNode> {
     const now = this.ctx.clock.now().getTime();
@@ -118,19 +118,19 @@ export class ActivationService {
       const activation = await store.getActivation(registration.activationId);
       if (activation === undefined) {
         throw new ValidationError(`Activation ${registration.activationId} does not exist.`, {
-          code: 'InvalidActivationId',
+          reason: 'UnknownActivation',
         });
       }
       const expected = Buffer.from(activation.activationCodeHash, 'hex');
       const given = Buffer.from(hashCode(registration.activationCode), 'hex');
       if (!timingSafeEqual(expected, given)) {
         throw new ValidationError(`The activation code does not match activation ${activation.activationId}.`, {
-          code: 'InvalidActivation',
+          reason: 'ActivationRefused',
         });
       }
       const refusal = activationRefusal(activation, now);
       if (refusal !== undefined) {
-        throw new ValidationError(refusal, { code: 'InvalidActivation' });
+        throw new ValidationError(refusal, { reason: 'ActivationRefused' });
       }
       const node: ManagedNode = {
         instanceId: newManagedInstanceId(),

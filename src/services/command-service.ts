@@ -63,9 +63,8 @@ export class CommandService {
   /**
    * Validates and records a command with one invocation per node, then hands it to the
    * dispatcher.
-   * @throws ValidationError (ValidationException, InvalidParameters, DuplicateInstanceId,
-   *   UnsupportedPlatformType, MaxDocumentSizeExceeded, InvalidDocument), NotFoundError
-   *   (InvalidDocument, InvalidInstanceId).
+   * @throws ValidationError (no reason, DocumentParameters, DuplicateNode, UnsupportedPlatform,
+   *   DocumentTooLarge, DocumentHashMismatch), NotFoundError (Document, Instance).
    */
   async send(request: SendCommandRequest): Promise<Command> {
     const prepared = await this.prepare(request);
@@ -104,12 +103,12 @@ export class CommandService {
     if (request.documentHash !== undefined && request.documentHash !== document.hash) {
       throw new ValidationError(
         `DocumentHash does not match version ${document.version} of document ${document.name}.`,
-        { code: 'InvalidDocument' },
+        { reason: 'DocumentHashMismatch' },
       );
     }
     const parameters = request.parameters ?? {};
     if (document.sizeBytes + Buffer.byteLength(JSON.stringify(parameters)) > MAX_DOCUMENT_BYTES) {
-      throw new ValidationError('The document and its parameters exceed 64 KB.', { code: 'MaxDocumentSizeExceeded' });
+      throw new ValidationError('The document and its parameters exceed 64 KB.', { reason: 'DocumentTooLarge' });
     }
     const { steps, executionTimeoutSeconds } = document.render(parameters);
 
@@ -118,7 +117,7 @@ export class CommandService {
       if (unsupported !== undefined) {
         throw new ValidationError(
           `Document ${document.name} does not support the platform of ${unsupported.node.instanceId} (${unsupported.node.facts?.platformType ?? 'unknown'}).`,
-          { code: 'UnsupportedPlatformType' },
+          { reason: 'UnsupportedPlatform' },
         );
       }
     }
@@ -212,8 +211,8 @@ export class CommandService {
 
   /**
    * One node's result for one step (the only step when `pluginName` is absent).
-   * @throws NotFoundError (InvalidCommandId, InvocationDoesNotExist); ValidationError
-   *   (InvalidPluginName) when the step is unknown or must be named.
+   * @throws NotFoundError (Command, CommandInvocation); ValidationError (UnknownStep) when the
+   *   step is unknown or must be named.
    */
   async getInvocation(
     commandId: string,
@@ -235,13 +234,13 @@ export class CommandService {
     if (pluginName === undefined && command.steps.length > 1) {
       throw new ValidationError(
         `Document ${command.documentName} has ${command.steps.length} steps; name one with PluginName (${command.steps.map((step) => step.name).join(', ')}).`,
-        { code: 'InvalidPluginName' },
+        { reason: 'UnknownStep' },
       );
     }
     const name = pluginName ?? command.steps[0]!.name;
     if (!command.steps.some((step) => step.name === name)) {
       throw new ValidationError(`Document ${command.documentName} has no step named ${name}.`, {
-        code: 'InvalidPluginName',
+        reason: 'UnknownStep',
       });
     }
     const output = await this.ctx.store.getInvocationOutput(commandId, instanceId, name);
@@ -275,7 +274,7 @@ export class CommandService {
 
   /**
    * Cancels the command on every node, or on `instanceIds`.
-   * @throws NotFoundError(Command); ValidationError (DuplicateInstanceId, InvalidInstanceId).
+   * @throws NotFoundError(Command, Instance); ValidationError (DuplicateNode).
    */
   async cancel(commandId: string, instanceIds: readonly string[] | undefined): Promise<void> {
     const command = await this.ctx.store.getCommand(commandId);
@@ -285,7 +284,7 @@ export class CommandService {
     if (instanceIds !== undefined) {
       const duplicate = instanceIds.find((id, index) => instanceIds.indexOf(id) !== index);
       if (duplicate !== undefined) {
-        throw new ValidationError(`Instance ${duplicate} is listed twice.`, { code: 'DuplicateInstanceId' });
+        throw new ValidationError(`Instance ${duplicate} is listed twice.`, { reason: 'DuplicateNode' });
       }
       for (const instanceId of instanceIds) {
         if ((await this.ctx.store.getInvocation(commandId, instanceId)) === undefined) {
@@ -306,7 +305,7 @@ export class CommandService {
   private async nodesByIds(instanceIds: readonly string[]): Promise<NodeWithTags[]> {
     const duplicate = instanceIds.find((id, index) => instanceIds.indexOf(id) !== index);
     if (duplicate !== undefined) {
-      throw new ValidationError(`Instance ${duplicate} is listed twice.`, { code: 'DuplicateInstanceId' });
+      throw new ValidationError(`Instance ${duplicate} is listed twice.`, { reason: 'DuplicateNode' });
     }
     // At most 50 ids: read just those nodes rather than the whole fleet.
     const entries: NodeWithTags[] = [];

@@ -17,7 +17,7 @@ export interface CatalogDocument {
   readonly sizeBytes: number;
   /**
    * Validates the caller's parameters against the document and renders its steps.
-   * @throws ValidationError (code InvalidParameters) naming every bad parameter.
+   * @throws ValidationError (reason DocumentParameters) naming every bad parameter.
    */
   render(parameters: Readonly<Record<string, readonly string[]>>): {
     readonly steps: readonly ResolvedStep[];

@@ -83,7 +83,7 @@ describe('DocumentService versions', () => {
     await documents.create({ name: 'Echo', content: content('one') });
     await documents.update({ name: 'Echo', content: content('two') });
     const error = await thrown(documents.update({ name: 'Echo', content: content('three'), documentVersion: '1' }));
-    expect(error).toMatchObject({ code: 'InvalidDocumentVersion' });
+    expect(error).toMatchObject({ reason: 'DocumentVersionNotLatest' });
     expect((error as Error).message).toContain('Only the latest version of document Echo (2)');
   });
 
@@ -102,7 +102,7 @@ describe('DocumentService versions', () => {
     await documents.update({ name: 'Echo', content: content('two') });
     const error = await thrown(documents.update({ name: 'Echo', content: content('three') }));
     expect(error).toBeInstanceOf(LimitExceededError);
-    expect(error).toMatchObject({ code: 'DocumentVersionLimit' });
+    expect(error).toMatchObject({ reason: 'DocumentVersionLimit' });
     expect(await store.countDocumentVersions('Echo')).toBe(2);
   });
 
@@ -113,7 +113,7 @@ describe('DocumentService versions', () => {
       AlreadyExistsError,
     );
     expect(await thrown(documents.create({ name: 'Other', content: content('two') }))).toMatchObject({
-      code: 'DocumentLimit',
+      reason: 'DocumentLimit',
     });
   });
 
@@ -121,11 +121,11 @@ describe('DocumentService versions', () => {
     await documents.create({ name: 'Echo', content: content('one'), versionName: 'first' });
     await documents.update({ name: 'Echo', content: content('two') });
     expect(await thrown(documents.update({ name: 'Echo', content: content('one') }))).toMatchObject({
-      code: 'DuplicateDocumentContent',
+      reason: 'UnchangedContent',
     });
     expect(
       await thrown(documents.update({ name: 'Echo', content: content('three'), versionName: 'first' })),
-    ).toMatchObject({ code: 'DuplicateDocumentVersionName' });
+    ).toMatchObject({ reason: 'VersionNameTaken' });
   });
 
   it('finds versions by VersionName, and refuses a name that does not go with the number', async () => {
@@ -144,7 +144,7 @@ describe('DocumentService versions', () => {
     await documents.create({ name: 'Echo', content: content('one') });
     await documents.update({ name: 'Echo', content: content('two') });
     expect(await thrown(documents.delete('Echo', { documentVersion: '$DEFAULT' }))).toMatchObject({
-      code: 'InvalidDocumentOperation',
+      reason: 'DefaultVersionInUse',
     });
     await documents.updateDefaultVersion('Echo', '2');
     await documents.delete('Echo', { documentVersion: '1' });
@@ -171,7 +171,7 @@ describe('DocumentService versions', () => {
     ]) {
       const error = await thrown(change);
       expect(error).toBeInstanceOf(ConflictError);
-      expect(error).toMatchObject({ code: 'InvalidDocumentOperation' });
+      expect(error).toMatchObject({ reason: 'BuiltinDocument' });
     }
   });
 

@@ -93,9 +93,9 @@ export class DocumentService {
 
   /**
    * Creates a document at version 1 (default and latest).
-   * @throws ValidationError: ValidationException (reserved name, type other than Command, tags),
-   *   InvalidDocumentContent (naming the step and field), InvalidDocumentSchemaVersion,
-   *   MaxDocumentSizeExceeded; AlreadyExistsError(Document); LimitExceededError(DocumentLimit).
+   * @throws ValidationError: no reason (reserved name, type other than Command, tags),
+   *   DocumentContent (naming the step and field), DocumentSchemaVersion, DocumentTooLarge;
+   *   AlreadyExistsError(Document); LimitExceededError(DocumentLimit).
    */
   async create(request: CreateDocumentRequest): Promise<DescribedDocument> {
     validateNewDocumentName(request.name);
@@ -132,10 +132,10 @@ export class DocumentService {
 
   /**
    * Adds a version (the counter plus one) and makes it the latest; the default stays.
-   * @throws ConflictError(InvalidDocumentOperation) for an Amazon-owned document;
-   *   NotFoundError(Document); ValidationError(InvalidDocumentVersion) when DocumentVersion is
-   *   not the latest; the content errors of `create`; ConflictError(DuplicateDocumentContent,
-   *   DuplicateDocumentVersionName); LimitExceededError(DocumentVersionLimit).
+   * @throws ConflictError(BuiltinDocument) for an Amazon-owned document;
+   *   NotFoundError(Document); ValidationError(DocumentVersionNotLatest) when DocumentVersion is
+   *   not the latest; the content errors of `create`; ConflictError(UnchangedContent,
+   *   VersionNameTaken); LimitExceededError(DocumentVersionLimit).
    */
   async update(request: UpdateDocumentRequest): Promise<DescribedDocument> {
     refuseBuiltin(request.name, 'updated');
@@ -147,7 +147,7 @@ export class DocumentService {
         if (selector !== '$LATEST' && selector !== document.latestVersion) {
           throw new ValidationError(
             `Only the latest version of document ${request.name} (${document.latestVersion}) can be updated; DocumentVersion ${request.documentVersion} is not it. Give $LATEST or ${document.latestVersion}, or leave DocumentVersion out.`,
-            { code: 'InvalidDocumentVersion' },
+            { reason: 'DocumentVersionNotLatest' },
           );
         }
       }
@@ -157,7 +157,7 @@ export class DocumentService {
       if (duplicate !== undefined) {
         throw new ConflictError(
           `The content is identical to version ${duplicate} of document ${request.name}; a new version must change it.`,
-          'DuplicateDocumentContent',
+          'UnchangedContent',
         );
       }
       if (request.versionName !== undefined) {
@@ -165,7 +165,7 @@ export class DocumentService {
         if (named !== undefined) {
           throw new ConflictError(
             `Version ${named.documentVersion} of document ${request.name} is already named ${request.versionName}; VersionName must be unique within a document.`,
-            'DuplicateDocumentVersionName',
+            'VersionNameTaken',
           );
         }
       }
@@ -268,7 +268,7 @@ export class DocumentService {
   /**
    * Makes an existing version the default.
    * @param documentVersion a version number (the wire has checked `^[1-9][0-9]*$`).
-   * @throws ConflictError(InvalidDocumentOperation) for an Amazon-owned document;
+   * @throws ConflictError(BuiltinDocument) for an Amazon-owned document;
    *   NotFoundError(Document), NotFoundError(DocumentVersion).
    */
   async updateDefaultVersion(name: string, documentVersion: string): Promise<DefaultVersionDescription> {
@@ -288,8 +288,8 @@ export class DocumentService {
   /**
    * Deletes a whole document (no version given) or one version. Commands already sent keep
    * their copy of the steps.
-   * @throws ConflictError(InvalidDocumentOperation) for an Amazon-owned document and for the
-   *   default version while other versions exist; NotFoundError(Document, DocumentVersion).
+   * @throws ConflictError(BuiltinDocument) for an Amazon-owned document, (DefaultVersionInUse)
+   *   for the default version while other versions exist; NotFoundError(Document, DocumentVersion).
    */
   async delete(name: string, which: VersionRequest = {}): Promise<void> {
     refuseBuiltin(name, 'deleted');
@@ -307,7 +307,7 @@ export class DocumentService {
       if ((await store.countDocumentVersions(name)) > 1) {
         throw new ConflictError(
           `Version ${version.documentVersion} is the default version of document ${name} and cannot be deleted while other versions exist; make another version the default first (UpdateDocumentDefaultVersion).`,
-          'InvalidDocumentOperation',
+          'DefaultVersionInUse',
         );
       }
       // The only version: deleting it deletes the document.
@@ -335,7 +335,7 @@ function refuseBuiltin(name: string, what: 'updated' | 'changed' | 'deleted'): v
   if (builtinDocumentRecord(name) !== undefined) {
     throw new ConflictError(
       `Document ${name} is owned by Amazon and cannot be ${what}; create a document of your own instead.`,
-      'InvalidDocumentOperation',
+      'BuiltinDocument',
     );
   }
 }

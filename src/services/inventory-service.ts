@@ -92,7 +92,7 @@ export class InventoryService {
   /**
    * The node's AWS:Application entries that pass every filter (AND), by name.
    * @throws NotFoundError(Instance) for an unknown or deregistered node; ValidationError
-   *   (InvalidTypeNameException for another type, InvalidFilter for an unknown attribute).
+   *   (InventoryType for another type, BadFilter for an unknown attribute).
    */
   async listApplications(
     instanceId: string,
@@ -102,14 +102,14 @@ export class InventoryService {
     if (typeName !== APPLICATION_INVENTORY_TYPE) {
       throw new ValidationError(
         `The inventory type ${typeName} is not collected by Mado; the only type is ${APPLICATION_INVENTORY_TYPE} (the packages the agent installed).`,
-        { code: 'InvalidTypeNameException' },
+        { reason: 'InventoryType' },
       );
     }
     for (const filter of filters) {
       if (attributeOf(filter.key) === undefined) {
         throw new ValidationError(
           `The filter key ${filter.key} is not an attribute of ${APPLICATION_INVENTORY_TYPE} (one of ${APPLICATION_ATTRIBUTES.join(', ')}).`,
-          { code: 'InvalidFilter' },
+          { reason: 'BadFilter' },
         );
       }
     }

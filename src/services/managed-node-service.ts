@@ -142,13 +142,13 @@ export const NODE_FILTER_VALUES: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
-/** @throws ValidationError (code InvalidInstanceInformationFilterValue) for a value outside the set. */
+/** @throws ValidationError (reason NodeFilterValue) for a value outside the set. */
 export function checkNodeFilterValues(key: string, values: readonly string[]): void {
   const allowed = NODE_FILTER_VALUES[key];
   const bad = allowed === undefined ? undefined : values.find((value) => !allowed.includes(value));
   if (bad !== undefined) {
     throw new ValidationError(`Filter ${key} value ${bad} is not one of ${allowed!.join(', ')}.`, {
-      code: 'InvalidInstanceInformationFilterValue',
+      reason: 'NodeFilterValue',
     });
   }
 }

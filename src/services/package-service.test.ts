@@ -122,12 +122,12 @@ describe('PackageService.publish', () => {
     ],
   ])('refuses %s as InvalidPackageArchive', async (_what, make, message) => {
     const error = await thrown(packages.publish('sample', '1.0.0', await make()));
-    expect(error).toMatchObject({ code: 'InvalidPackageArchive', message });
+    expect(error).toMatchObject({ reason: 'PackageArchive', message });
   });
 
   it('refuses an archive whose checksum is not the one given', async () => {
     const error = await thrown(packages.publish('sample', '1.0.0', await validPackage(), 'ab'.repeat(32)));
-    expect(error).toMatchObject({ code: 'InvalidPackageArchive' });
+    expect(error).toMatchObject({ reason: 'PackageArchive' });
     expect(error.message).toContain('it was changed or cut short in transit');
   });
 
@@ -159,7 +159,7 @@ describe('PackageService.publish', () => {
     ],
   ])('refuses %s as InvalidPackageManifest, naming the field', async (_what, make, message) => {
     const error = await thrown(packages.publish('sample', '1.0.0', await make()));
-    expect(error).toMatchObject({ code: 'InvalidPackageManifest' });
+    expect(error).toMatchObject({ reason: 'PackageManifest' });
     expect(error.message).toContain(message);
     expect(await store.listPackageVersions()).toEqual([]);
   });
@@ -280,11 +280,11 @@ describe('InventoryService', () => {
 
   it('refuses other inventory types, unknown attributes and unknown nodes', async () => {
     await expect(inventory.listApplications(NODE, 'AWS:Network')).rejects.toMatchObject({
-      code: 'InvalidTypeNameException',
+      reason: 'InventoryType',
     });
     await expect(
       inventory.listApplications(NODE, 'AWS:Application', [{ key: 'Colour', values: ['x'], type: 'Equal' }]),
-    ).rejects.toMatchObject({ code: 'InvalidFilter' });
+    ).rejects.toMatchObject({ reason: 'BadFilter' });
     await expect(inventory.listApplications('mi-00000000000000000', 'AWS:Application')).rejects.toBeInstanceOf(
       NotFoundError,
     );

@@ -23,10 +23,6 @@ import { DEFAULT_ARCHIVE_LIMITS, readPackageArchive, type ArchiveLimits } from '
 import { contentBytes, contentSize, contentStream, isUploadedFile, type UploadContent } from './uploaded-file.js';
 import type { ServiceContext } from './service-context.js';
 
-/** Wire error names of a refused archive or manifest. */
-export const INVALID_PACKAGE_ARCHIVE = 'InvalidPackageArchive';
-export const INVALID_PACKAGE_MANIFEST = 'InvalidPackageManifest';
-
 function checkName(name: string, field = 'name'): void {
   if (!isPackageName(name)) {
     throw ValidationError.field(field, `Member must satisfy regular expression pattern: ${PACKAGE_NAME_PATTERN}`, name);
@@ -44,14 +40,14 @@ function checkVersion(version: string, field = 'version'): void {
 }
 
 function invalidArchive(message: string): ValidationError {
-  return new ValidationError(message, { code: INVALID_PACKAGE_ARCHIVE });
+  return new ValidationError(message, { reason: 'PackageArchive' });
 }
 
 function invalidManifest(
   message: string,
   violations: readonly { field: string; message: string }[] = [],
 ): ValidationError {
-  return new ValidationError(message, { code: INVALID_PACKAGE_MANIFEST, violations });
+  return new ValidationError(message, { reason: 'PackageManifest', violations });
 }
 
 export interface PackageStoreOptions {
@@ -75,8 +71,8 @@ export class PackageService {
   /**
    * Publishes `name` `version` from a gzipped tar archive with `manifest.json` at its root.
    * @param expectedSha256 when given, the archive must have this SHA-256 (lower-case hex).
-   * @throws ValidationError (ValidationException for a bad name or version, InvalidPackageArchive,
-   *   InvalidPackageManifest naming every field at fault); AlreadyExistsError(PackageVersion).
+   * @throws ValidationError (no reason for a bad name or version, PackageArchive,
+   *   PackageManifest naming every field at fault); AlreadyExistsError(PackageVersion).
    */
   async publish(
     name: string,

@@ -15,12 +15,12 @@ function activationFilters(filters: readonly { FilterKey?: string; FilterValues?
     if (key === undefined) {
       throw new ValidationError(
         `Filter key ${filter.FilterKey ?? '(none)'} is not supported; supported keys: ${FILTER_KEYS.join(', ')}.`,
-        { code: 'InvalidFilter' },
+        { reason: 'BadFilter' },
       );
     }
     const values = filter.FilterValues ?? [];
     if (values.length === 0) {
-      throw new ValidationError(`Filter ${key} needs at least one value.`, { code: 'InvalidFilter' });
+      throw new ValidationError(`Filter ${key} needs at least one value.`, { reason: 'BadFilter' });
     }
     const kept = byKey.get(key);
     byKey.set(key, kept === undefined ? [...values] : kept.filter((value) => values.includes(value)));

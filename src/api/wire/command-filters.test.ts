@@ -41,8 +41,8 @@ describe('commandFilterQuery', () => {
     });
   });
 
-  it('answers InvalidFilterKey for an unknown key', () => {
-    expect(errorOf(() => commandFilterQuery([{ key: 'Owner', value: 'me' }])).code).toBe('InvalidFilterKey');
+  it('refuses an unknown key as UnknownFilterKey (InvalidFilterKey)', () => {
+    expect(errorOf(() => commandFilterQuery([{ key: 'Owner', value: 'me' }])).reason).toBe('UnknownFilterKey');
   });
 
   it.each([
@@ -50,7 +50,7 @@ describe('commandFilterQuery', () => {
     ['an unknown execution stage', { key: 'ExecutionStage', value: 'Running' }],
     ['a date that is not ISO-8601', { key: 'InvokedAfter', value: 'yesterday' }],
   ])('answers ValidationException for %s', (_name, filter) => {
-    expect(errorOf(() => commandFilterQuery([filter])).code).toBeUndefined();
+    expect(errorOf(() => commandFilterQuery([filter])).reason).toBeUndefined();
   });
 
   it('refuses a key given twice', () => {
@@ -65,9 +65,9 @@ describe('commandFilterQuery', () => {
 });
 
 describe('invocationFilterQuery', () => {
-  it('answers InvalidFilterKey for ExecutionStage, which only ListCommands has', () => {
-    expect(errorOf(() => invocationFilterQuery([{ key: 'ExecutionStage', value: 'Complete' }])).code).toBe(
-      'InvalidFilterKey',
+  it('refuses ExecutionStage, which only ListCommands has, as UnknownFilterKey', () => {
+    expect(errorOf(() => invocationFilterQuery([{ key: 'ExecutionStage', value: 'Complete' }])).reason).toBe(
+      'UnknownFilterKey',
     );
   });
 
@@ -76,7 +76,7 @@ describe('invocationFilterQuery', () => {
   });
 
   it('refuses a command-only status value', () => {
-    expect(errorOf(() => invocationFilterQuery([{ key: 'Status', value: 'NoInstancesInTag' }])).code).toBeUndefined();
+    expect(errorOf(() => invocationFilterQuery([{ key: 'Status', value: 'NoInstancesInTag' }])).reason).toBeUndefined();
   });
 });
 

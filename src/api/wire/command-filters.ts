@@ -59,7 +59,7 @@ function valuesByKey(
     if (!supported.includes(filter.key)) {
       throw new ValidationError(
         `Filter key ${filter.key} is not supported here; supported keys: ${supported.join(', ')}.`,
-        { code: 'InvalidFilterKey' },
+        { reason: 'UnknownFilterKey' },
       );
     }
     if (byKey.has(filter.key)) {

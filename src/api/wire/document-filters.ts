@@ -45,7 +45,7 @@ function unknownKey(key: string, supported: readonly string[]): ValidationError 
   return new ValidationError(
     `Filter key ${key} is not supported by ListDocuments; supported keys: ${supported.join(', ')}.`,
     {
-      code: 'InvalidFilterKey',
+      reason: 'UnknownFilterKey',
     },
   );
 }
@@ -106,7 +106,7 @@ function addFilter(groups: Groups, key: string, values: readonly string[], field
 
 /**
  * The ListDocuments query the request's filters select.
- * @throws ValidationError: InvalidFilterKey for an unknown key; ValidationException for both
+ * @throws ValidationError: UnknownFilterKey for an unknown key; no reason for both
  *   lists at once, a missing key, a filter without values, a value outside its set, Owner twice
  *   or with several values, and a second tag key.
  */

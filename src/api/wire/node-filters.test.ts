@@ -70,7 +70,7 @@ describe('nodeFiltersOf', () => {
     const error = errorOf(() =>
       nodeFiltersOf([{ Key: 'PingStatus', Values: ['Online'] }], [{ key: 'PingStatus', valueSet: ['Online'] }]),
     );
-    expect(error.code).toBeUndefined();
+    expect(error.reason).toBeUndefined();
   });
 
   it.each([
@@ -79,8 +79,8 @@ describe('nodeFiltersOf', () => {
     ['an unknown key in the legacy list', undefined, [{ key: 'Colour', valueSet: ['x'] }]],
     ['a tag key in the legacy list', undefined, [{ key: 'tag:Env', valueSet: ['x'] }]],
     ['a source key in the legacy list', undefined, [{ key: 'SourceIds', valueSet: [NODE] }]],
-  ])('answers InvalidFilterKey for %s', (_name, filters, legacy) => {
-    expect(errorOf(() => nodeFiltersOf(filters, legacy)).code).toBe('InvalidFilterKey');
+  ])('refuses %s as UnknownFilterKey (InvalidFilterKey)', (_name, filters, legacy) => {
+    expect(errorOf(() => nodeFiltersOf(filters, legacy)).reason).toBe('UnknownFilterKey');
   });
 
   it.each([
@@ -89,12 +89,10 @@ describe('nodeFiltersOf', () => {
     ['ResourceType', 'Server'],
     ['AssociationStatus', 'Done'],
     ['SourceTypes', 'AWS::Lambda::Function'],
-  ])('answers InvalidInstanceInformationFilterValue for %s=%s', (key, value) => {
-    expect(errorOf(() => nodeFiltersOf([{ Key: key, Values: [value] }], undefined)).code).toBe(
-      'InvalidInstanceInformationFilterValue',
-    );
-    expect(errorOf(() => nodeFiltersOf(undefined, [{ key, valueSet: [value] }])).code).toBe(
-      key === 'SourceTypes' ? 'InvalidFilterKey' : 'InvalidInstanceInformationFilterValue',
+  ])('refuses %s=%s as NodeFilterValue (InvalidInstanceInformationFilterValue)', (key, value) => {
+    expect(errorOf(() => nodeFiltersOf([{ Key: key, Values: [value] }], undefined)).reason).toBe('NodeFilterValue');
+    expect(errorOf(() => nodeFiltersOf(undefined, [{ key, valueSet: [value] }])).reason).toBe(
+      key === 'SourceTypes' ? 'UnknownFilterKey' : 'NodeFilterValue',
     );
   });
 });

@@ -49,7 +49,7 @@ const LEGACY_KEYS: readonly PlainKey[] = [
 
 function unknownKey(key: string, supported: string): ValidationError {
   return new ValidationError(`Filter key ${key} is not supported; supported keys: ${supported}.`, {
-    code: 'InvalidFilterKey',
+    reason: 'UnknownFilterKey',
   });
 }
 
@@ -59,8 +59,8 @@ function isPlainKey(key: string): key is PlainKey {
 
 /**
  * NodeFilters for one request.
- * @throws ValidationError: ValidationException when both styles are given, InvalidFilterKey,
- *   InvalidInstanceInformationFilterValue.
+ * @throws ValidationError: no reason when both styles are given, UnknownFilterKey (wire
+ *   InvalidFilterKey), NodeFilterValue (InvalidInstanceInformationFilterValue).
  */
 export function nodeFiltersOf(
   filters: readonly WireStringFilter[] | undefined,

@@ -435,7 +435,7 @@ export class WindowRunService {
         // About the first node only: its invocation will say so.
         return;
       }
-      if (error instanceof ValidationError && error.code === 'InvalidParameters') {
+      if (error instanceof ValidationError && error.reason === 'DocumentParameters') {
         throw new ValidationError(DETAILS.invalidParameters(parameterNames(error)), { cause: error });
       }
       throw error;
@@ -512,7 +512,7 @@ async function markCancelling(store: Store, execution: WindowExecution): Promise
 function isNodeProblem(error: unknown): boolean {
   return (
     (error instanceof NotFoundError && error.resource === 'Instance') ||
-    (error instanceof ValidationError && error.code === 'UnsupportedPlatformType')
+    (error instanceof ValidationError && error.reason === 'UnsupportedPlatform')
   );
 }
 
