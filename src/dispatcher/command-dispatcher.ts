@@ -117,8 +117,8 @@ function cap(text: string, bytes: number): string {
 export class CommandDispatcher {
   readonly events = new EventEmitter();
   private readonly runs = new Map<string, CommandRun>();
-  /** Cancels that arrived while their command was loading: the nodes named, or all. */
-  private readonly cancelsBeforeLoad = new Map<string, readonly string[] | undefined>();
+  /** Loads under way, by command id: each command is read once, whoever asks for it. */
+  private readonly loading = new Map<string, Promise<CommandRun | undefined>>();
   /** Commands with an invocation in flight on each node. */
   private readonly byNode = new Map<string, Set<string>>();
   private readonly writes: WriteBuffer;
@@ -139,7 +139,7 @@ export class CommandDispatcher {
   async start(link: AgentLink): Promise<void> {
     this.link = link;
     for (const command of await this.store.listUnfinishedCommands()) {
-      await this.load(command);
+      await this.loadOnce(command.commandId, async () => command);
     }
     this.sweeper = this.sweepLoop();
   }
@@ -153,27 +153,31 @@ export class CommandDispatcher {
   // Notifications from the services (DispatchNotifier)
 
   commandCreated(commandId: string): void {
-    void this.store.getCommand(commandId).then(
-      (command) => {
-        if (command === undefined) {
-          this.cancelsBeforeLoad.delete(commandId);
-          return undefined;
-        }
-        return this.load(command);
-      },
-      (error: unknown) => this.logger.error({ err: error, commandId }, 'could not load a new command'),
+    this.loadOnce(commandId, () => this.store.getCommand(commandId)).catch((error: unknown) =>
+      this.logger.error({ err: error, commandId }, 'could not load a new command'),
     );
   }
 
   commandCancelRequested(commandId: string, instanceIds: readonly string[] | undefined): void {
     const run = this.runs.get(commandId);
-    if (run === undefined) {
-      // Not loaded yet (just created, or the server is starting): loading applies the cancel,
-      // also when the load under way read the command before the cancel was recorded.
-      this.cancelsBeforeLoad.set(commandId, instanceIds);
-      this.commandCreated(commandId);
+    if (run !== undefined) {
+      this.cancel(run, instanceIds);
       return;
     }
+    // Not loaded yet (just created, or the server is starting): cancelled once loaded, also when
+    // the load under way read the command before the cancel was recorded.
+    this.loadOnce(commandId, () => this.store.getCommand(commandId)).then(
+      (loaded) => {
+        if (loaded !== undefined) {
+          this.cancel(loaded, instanceIds);
+        }
+      },
+      (error: unknown) => this.logger.error({ err: error, commandId }, 'could not load a cancelled command'),
+    );
+  }
+
+  private cancel(run: CommandRun, instanceIds: readonly string[] | undefined): void {
+    const { commandId } = run.command;
     run.cancelRequested = true;
     const now = this.clock.now().getTime();
     const chosen = instanceIds === undefined ? [...run.invocations.keys()] : instanceIds;
@@ -348,21 +352,28 @@ export class CommandDispatcher {
 
   // Internals
 
-  private async load(command: Command): Promise<void> {
-    if (this.runs.has(command.commandId)) {
-      return;
+  /** The command's run, loaded by `read` unless it is loaded or loading already. */
+  private loadOnce(commandId: string, read: () => Promise<Command | undefined>): Promise<CommandRun | undefined> {
+    const run = this.runs.get(commandId);
+    if (run !== undefined) {
+      return Promise.resolve(run);
     }
+    let pending = this.loading.get(commandId);
+    if (pending === undefined) {
+      pending = read()
+        .then((command) => (command === undefined ? undefined : this.load(command)))
+        .finally(() => this.loading.delete(commandId));
+      this.loading.set(commandId, pending);
+    }
+    return pending;
+  }
+
+  private async load(command: Command): Promise<CommandRun> {
     const invocations = await this.store.listInvocationsOfCommand(command.commandId);
-    if (this.runs.has(command.commandId)) {
-      // Another load of it finished first.
-      return;
-    }
     const run = this.newRun(command, invocations);
     this.runs.set(command.commandId, run);
-    const early = this.cancelsBeforeLoad.get(command.commandId);
-    if (command.cancelRequested || this.cancelsBeforeLoad.has(command.commandId)) {
-      this.cancelsBeforeLoad.delete(command.commandId);
-      this.commandCancelRequested(command.commandId, command.cancelRequested ? undefined : early);
+    if (command.cancelRequested) {
+      this.cancel(run, undefined);
     }
     // Deliveries that were in flight when the server stopped go out again (the agent dedupes).
     for (const instanceId of run.inFlight) {
@@ -370,6 +381,7 @@ export class CommandDispatcher {
       this.deliver(run, instanceId);
     }
     this.afterChange(run);
+    return run;
   }
 
   private newRun(command: Command, invocations: readonly CommandInvocation[]): CommandRun {
