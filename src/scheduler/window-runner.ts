@@ -42,7 +42,8 @@ import {
   windowExecutionResult,
   type RunFrame,
 } from '../domain/window-run.js';
-import { targetKey, type Launch, type WindowRunService } from '../services/window-run/window-run-service.js';
+import { targetKey } from '../services/window-run/run-targets.js';
+import type { Launch, WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { SlotQueue } from './slot-queue.js';
@@ -95,6 +96,7 @@ export class WindowRunner {
   private readonly slots: SlotQueue<Run>;
   private readonly stopping = new AbortController();
   private readonly drives = new Set<Promise<void>>();
+  private readonly recheckIntervalMs: number;
 
   constructor(
     private readonly runs: WindowRunService,
@@ -107,8 +109,6 @@ export class WindowRunner {
     this.slots = new SlotQueue(options.maxConcurrentRuns, (run) => run.wake.notify());
     endings.onInvocationEnded((commandId, details) => this.invocationEnded(commandId, details));
   }
-
-  private readonly recheckIntervalMs: number;
 
   /** Resumes every execution the store holds as unfinished (after a restart). */
   async start(): Promise<void> {
@@ -425,7 +425,7 @@ export class WindowRunner {
       mayLaunch() &&
       task.running.size + launching.size < concurrency &&
       queue.length > 0 &&
-      inSequence([...task.running.values(), ...launching.values()], queue[0]!)
+      inSequence(queue[0]!, task.running, launching)
     ) {
       const launch = await this.runs.prepareInvocation(this.siteOf(task), queue.shift()!);
       launches.push(launch);
@@ -549,6 +549,13 @@ export class WindowRunner {
 }
 
 /** Window targets run one after another (spec §6.4): a target waits until the previous one's nodes ended. */
-function inSequence(running: readonly TaskInvocation[], next: RunTarget): boolean {
-  return running.every((invocation) => invocation.windowTargetId === next.windowTargetId);
+function inSequence(next: RunTarget, ...inFlight: ReadonlyMap<string, TaskInvocation>[]): boolean {
+  return inFlight.every((invocations) => {
+    for (const invocation of invocations.values()) {
+      if (invocation.windowTargetId !== next.windowTargetId) {
+        return false;
+      }
+    }
+    return true;
+  });
 }

@@ -26,8 +26,6 @@ import { resolveTargets } from './target-resolver.js';
 /** Content plus runtime parameters may not exceed 64 KB (spec §11). */
 const MAX_DOCUMENT_BYTES = 64 * 1024;
 
-export type { SendCommandRequest };
-
 /** A validated command and its invocations, not yet stored. */
 export interface PreparedCommand {
   readonly command: Command;

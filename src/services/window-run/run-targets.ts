@@ -6,12 +6,19 @@
 import type { WindowTask } from '../../domain/maintenance-window.js';
 import { targetKind } from '../../domain/targets.js';
 import type { RunTarget } from '../../domain/window-execution.js';
-import type { Store } from '../../store/store.js';
+import type { NodeWithTags, Store } from '../../store/store.js';
 import { resolveTargets } from '../target-resolver.js';
 
-/** @throws NotFoundError(ResourceGroup) when a selector names a group that does not exist. */
-export async function resolveRunTargets(store: Store, windowId: string, task: WindowTask): Promise<RunTarget[]> {
-  const nodes = await store.listActiveNodes();
+/**
+ * @param nodes the registered nodes, read at the task's start.
+ * @throws NotFoundError(ResourceGroup) when a selector names a group that does not exist.
+ */
+export async function resolveRunTargets(
+  store: Store,
+  nodes: NodeWithTags[],
+  windowId: string,
+  task: WindowTask,
+): Promise<RunTarget[]> {
   const targets: RunTarget[] = [];
   for (const target of task.targets) {
     const kind = targetKind(target.Key);

@@ -17,8 +17,7 @@
  *                 for the window's deletion) → completed when the runner ends the run CANCELLED.
  * Writes go through a group commit: those that arrive together share one transaction.
  */
-import type { InvocationDetails } from '../../domain/command.js';
-import { isTerminal } from '../../domain/command.js';
+import { isTerminal, type InvocationDetails, type SendCommandRequest } from '../../domain/command.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { MaintenanceWindow, WindowTask } from '../../domain/maintenance-window.js';
 import { formatScheduleTime } from '../../domain/schedule/schedule.js';
@@ -47,11 +46,11 @@ import {
 import type { Clock } from '../../shared/clock.js';
 import { newUuid } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Store } from '../../store/store.js';
-import type { PreparedCommand, SendCommandRequest } from '../command-service.js';
+import type { NodeWithTags, Store } from '../../store/store.js';
+import type { PreparedCommand } from '../command-service.js';
 import { DEFAULT_REGION, type ServiceContext } from '../service-context.js';
 import { GroupCommit } from './group-commit.js';
-import { resolveRunTargets, targetKey } from './run-targets.js';
+import { resolveRunTargets } from './run-targets.js';
 
 /** Run Command, as window runs use it (the CommandService). */
 export interface CommandPort {
@@ -89,6 +88,7 @@ export class WindowRunService {
   private readonly logger: Logger;
   private readonly scope: ArnScope;
   private readonly writes: GroupCommit;
+  private nodesRead: Promise<NodeWithTags[]> | undefined;
 
   constructor(
     ctx: ServiceContext,
@@ -258,7 +258,7 @@ export class WindowRunService {
   async recordTargets(site: TaskSite): Promise<{ taskExecution: TaskExecution } | { failure: string }> {
     let targets: RunTarget[];
     try {
-      targets = await resolveRunTargets(this.store, site.execution.windowId, site.task);
+      targets = await resolveRunTargets(this.store, await this.activeNodes(), site.execution.windowId, site.task);
       await this.checkDocument(site, targets);
     } catch (error) {
       if (error instanceof ValidationError || error instanceof NotFoundError) {
@@ -442,6 +442,17 @@ export class WindowRunService {
     }
   }
 
+  /**
+   * The registered nodes. Task starts that ask while a read is under way share it: a thousand
+   * windows starting at once read the fleet once, not a thousand times.
+   */
+  private activeNodes(): Promise<NodeWithTags[]> {
+    this.nodesRead ??= this.store.listActiveNodes().finally(() => {
+      this.nodesRead = undefined;
+    });
+    return this.nodesRead;
+  }
+
   private siteOf(site: TaskSite, target: RunTarget, invocationId: string): InvocationSite {
     return {
       windowId: site.execution.windowId,
@@ -457,8 +468,6 @@ export class WindowRunService {
     return this.clock.now().getTime();
   }
 }
-
-export { targetKey };
 
 /** The row one due time adds to the history. */
 function dueTimeRecord(decision: DueTime, now: number): WindowExecution {
