@@ -176,7 +176,7 @@ export async function runHostedProcessTree(
   options.onLiveOutput?.(fileLiveOutput(dir, options.maxOutputBytes));
 
   const backstopMs = options.timeoutMs + options.killGraceMs + BACKSTOP_MARGIN_MS;
-  const first = await raceExit(exited, options.clock, backstopMs, options.signal, 'step host');
+  const first = await raceExit(exited, options.clock, backstopMs, options.signal);
   if (first === 'timed-out' || first === 'aborted') {
     await killProcessTree(pid, options.killGraceMs, options.clock);
   }
