@@ -34,25 +34,24 @@
  * The plan of each iteration comes from a seeded generator (MADO_CRASH_SEED to replay one);
  * timings are real, so a replay follows the same plan, not the same interleaving.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  CreateMaintenanceWindowCommand,
   GetMaintenanceWindowExecutionTaskCommand,
   paginateDescribeMaintenanceWindowExecutions,
   paginateDescribeMaintenanceWindowExecutionTaskInvocations,
   paginateDescribeMaintenanceWindowExecutionTasks,
-  RegisterTargetWithMaintenanceWindowCommand,
   RegisterTaskWithMaintenanceWindowCommand,
   type MaintenanceWindowExecution,
   type MaintenanceWindowExecutionTaskIdentity,
   type MaintenanceWindowExecutionTaskInvocationIdentity,
-  type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startFleet, type Fleet } from '../support/fleet.js';
-import { freePort, startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { describe, expect, it, onTestFailed } from 'vitest';
+import {
+  markedSleep,
+  readMarks as readNodeMarks,
+  useKillableServer,
+  windowOverNodes,
+  type Mark as NodeMark,
+} from '../support/killable-server.js';
 import { seededRandom } from '../support/seeded-random.js';
 
 const ITERATIONS = 20;
@@ -121,15 +120,10 @@ interface Iteration {
   recoveryKillMs?: number;
 }
 
-/** One line a command appended on a node. */
-interface Mark {
-  readonly file: string;
+/** One line a command appended on a node, with the iteration and task it names. */
+interface Mark extends NodeMark {
   readonly index: number;
   readonly label: string;
-  readonly edge: 'start' | 'end';
-  readonly invocationId: string;
-  readonly windowExecutionId: string;
-  readonly nodeId: string;
 }
 
 interface InvocationRecord {
@@ -142,76 +136,14 @@ interface InvocationRecord {
 describe('the window engine under kill -9 of the server', () => {
   const seed = Number(process.env.MADO_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const random = seededRandom(seed);
-  const scratch = mkdtempSync(join(tmpdir(), 'mado-e2e-crash-'));
-  const marksDir = join(scratch, 'marks');
-  const dataDir = join(scratch, 'data');
-  let port: number;
-  let server: ServerProcess;
-  let ssm: SSMClient;
-  let fleet: Fleet;
-  /** Output of every server process so far, the running one last. */
-  const incarnations: ServerProcess[] = [];
-  let failed = false;
-
-  beforeAll(async () => {
-    mkdirSync(marksDir);
-    mkdirSync(dataDir, { mode: 0o700 });
-    port = await freePort();
-    server = await startServerProcess({ dataDir, port, env: SERVER_ENV });
-    incarnations.push(server);
-    ssm = server.client();
-    fleet = await startFleet(server, [{ Role: 'one' }, { Role: 'two' }, { Role: 'three' }], { name: 'crash' });
-  }, 90_000);
-
-  afterAll(async () => {
-    ssm?.destroy();
-    await fleet?.dispose();
-    await server?.dispose();
-    if (!failed) {
-      rmSync(scratch, { recursive: true, force: true });
-    }
-  }, 30_000);
-
-  /** Writes what the processes printed next to the marks, and says where (on failure). */
-  function keepDiagnostics(): void {
-    failed = true;
-    const dir = join(scratch, 'logs');
-    mkdirSync(dir, { recursive: true });
-    incarnations.forEach((incarnation, index) => writeFileSync(join(dir, `server-${index}.log`), incarnation.output()));
-    fleet?.agents.forEach((agent) => writeFileSync(join(dir, `agent-${agent.agent.nodeId}.log`), agent.output()));
-    console.error(`crash test (seed ${seed}): server and agent logs, node marks and data kept in ${scratch}`);
-  }
-
-  function marking(index: number, label: Label, sleepSeconds: number): string[] {
-    const file = join(marksDir, '{{RESOURCE_ID}}.log');
-    const tail = '{{INVOCATION_ID}} {{WINDOW_EXECUTION_ID}} {{RESOURCE_ID}}';
-    return [
-      `echo "${index} ${label} start $(date +%s%N) ${tail}" >> ${file}`,
-      `sleep ${sleepSeconds}`,
-      `echo "${index} ${label} end $(date +%s%N) ${tail}" >> ${file}`,
-    ];
-  }
+  const h = useKillableServer({ name: 'crash', env: SERVER_ENV });
 
   function readMarks(): Mark[] {
-    const marks: Mark[] = [];
-    for (const file of readdirSync(marksDir)) {
-      for (const line of readFileSync(join(marksDir, file), 'utf8').split('\n')) {
-        if (line.trim() === '') {
-          continue;
-        }
-        const [index, label, edge, , invocationId, windowExecutionId, nodeId] = line.split(' ');
-        marks.push({
-          file,
-          index: Number(index),
-          label: label ?? '',
-          edge: edge as Mark['edge'],
-          invocationId: invocationId ?? '',
-          windowExecutionId: windowExecutionId ?? '',
-          nodeId: nodeId ?? '',
-        });
-      }
-    }
-    return marks;
+    return readNodeMarks(h.marksDir).map((mark) => ({
+      ...mark,
+      index: Number(mark.words[0]),
+      label: mark.words[1] ?? '',
+    }));
   }
 
   /** Commands between their start and end lines now, by iteration. */
@@ -242,42 +174,30 @@ describe('the window engine under kill -9 of the server', () => {
       tasks.reduce(
         (sum, task) =>
           sum +
-          Math.ceil(fleet.nodeIds.length / task.maxConcurrency) * (task.sleepSeconds * 1000 + COMMAND_OVERHEAD_MS),
+          Math.ceil(h.fleet.nodeIds.length / task.maxConcurrency) * (task.sleepSeconds * 1000 + COMMAND_OVERHEAD_MS),
         0,
       );
     const dueAt = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
-    const { WindowId } = await ssm.send(
-      new CreateMaintenanceWindowCommand({
-        Name: `crash-${index}`,
-        Schedule: `at(${new Date(dueAt).toISOString().slice(0, 19)})`,
-        ScheduleTimezone: 'UTC',
-        Duration: 1,
-        Cutoff: 0,
-        AllowUnassociatedTargets: false,
-      }),
-    );
-    const { WindowTargetId } = await ssm.send(
-      new RegisterTargetWithMaintenanceWindowCommand({
-        WindowId,
-        ResourceType: 'INSTANCE',
-        Targets: [{ Key: 'InstanceIds', Values: [...fleet.nodeIds] }],
-      }),
+    const { windowId, windowTargetId } = await windowOverNodes(
+      h.ssm,
+      { name: `crash-${index}`, schedule: `at(${new Date(dueAt).toISOString().slice(0, 19)})` },
+      h.fleet.nodeIds,
     );
     for (const task of tasks) {
-      await ssm.send(
+      await h.ssm.send(
         new RegisterTaskWithMaintenanceWindowCommand({
-          WindowId,
+          WindowId: windowId,
           Name: `task-${task.label}`,
           TaskType: 'RUN_COMMAND',
           TaskArn: 'AWS-RunShellScript',
           Priority: task.priority,
-          Targets: [{ Key: 'WindowTargetIds', Values: [WindowTargetId!] }],
+          Targets: [{ Key: 'WindowTargetIds', Values: [windowTargetId] }],
           MaxConcurrency: String(task.maxConcurrency),
           MaxErrors: '0',
           TaskInvocationParameters: {
             // Long enough that no delivery times out while an agent waits out its backoff.
             RunCommand: {
-              Parameters: { commands: marking(index, task.label, task.sleepSeconds) },
+              Parameters: { commands: markedSleep(h.marksDir, task.sleepSeconds, [index, task.label]) },
               TimeoutSeconds: 600,
             },
           },
@@ -287,36 +207,21 @@ describe('the window engine under kill -9 of the server', () => {
     if (Date.now() >= dueAt) {
       throw new Error(`iteration ${index}: setting up the window took past its due time`);
     }
-    return { index, windowId: WindowId!, dueAt, tasks, expectedMs };
+    return { index, windowId, dueAt, tasks, expectedMs };
   }
 
   async function executionsOf(windowId: string): Promise<MaintenanceWindowExecution[]> {
     const all: MaintenanceWindowExecution[] = [];
-    for await (const page of paginateDescribeMaintenanceWindowExecutions({ client: ssm }, { WindowId: windowId })) {
+    for await (const page of paginateDescribeMaintenanceWindowExecutions({ client: h.ssm }, { WindowId: windowId })) {
       all.push(...(page.WindowExecutions ?? []));
     }
     return all;
   }
 
-  /** SIGKILL, wait for the exit, start again on the same data directory and port. */
-  async function crashAndRestart(): Promise<void> {
-    const child = server.process;
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the server exited by itself (${child.exitCode ?? child.signalCode}):\n${server.output()}`);
-    }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
-    ssm.destroy();
-    server = await startServerProcess({ dataDir, port, env: SERVER_ENV });
-    incarnations.push(server);
-    ssm = server.client();
-  }
-
   it(
     `keeps one execution per due time and runs no invocation twice across ${ITERATIONS} crashes`,
     async () => {
-      onTestFailed(() => keepDiagnostics());
+      onTestFailed(() => h.keepDiagnostics(`crash test (seed ${seed})`));
       const started = Date.now();
       const loopDeadline = started + LOOP_BUDGET_MS;
       const iterations: Iteration[] = [];
@@ -351,15 +256,15 @@ describe('the window engine under kill -9 of the server', () => {
         const running = runningNow();
         iteration.runningAtKill = [...running.values()].reduce((sum, count) => sum + count, 0);
         iteration.ownRunningAtKill = running.get(index) ?? 0;
-        iteration.agentsConnectedAtKill = fleet.agents.filter((agent) => {
+        iteration.agentsConnectedAtKill = h.fleet.agents.filter((agent) => {
           const log = agent.output();
           return log.lastIndexOf('"msg":"connected to the server"') > log.lastIndexOf('"msg":"disconnected;');
         }).length;
-        await crashAndRestart();
+        await h.crashAndRestart();
         if (random() < RECOVERY_KILLS) {
           iteration.recoveryKillMs = Math.floor(random() * RECOVERY_KILL_SPREAD_MS);
           await sleep(iteration.recoveryKillMs);
-          await crashAndRestart();
+          await h.crashAndRestart();
         }
         // Never two executions for the one due time, at any moment.
         const executions = await executionsOf(iteration.windowId);
@@ -429,7 +334,7 @@ describe('the window engine under kill -9 of the server', () => {
           }
           const tasks: MaintenanceWindowExecutionTaskIdentity[] = [];
           for await (const page of paginateDescribeMaintenanceWindowExecutionTasks(
-            { client: ssm },
+            { client: h.ssm },
             { WindowExecutionId: execution.WindowExecutionId },
           )) {
             tasks.push(...(page.WindowExecutionTaskIdentities ?? []));
@@ -439,7 +344,7 @@ describe('the window engine under kill -9 of the server', () => {
           }
           const priorities = new Map<number, number>();
           for (const task of tasks) {
-            const detail = await ssm.send(
+            const detail = await h.ssm.send(
               new GetMaintenanceWindowExecutionTaskCommand({
                 WindowExecutionId: execution.WindowExecutionId,
                 TaskId: task.TaskExecutionId,
@@ -457,12 +362,12 @@ describe('the window engine under kill -9 of the server', () => {
             }
             const list: MaintenanceWindowExecutionTaskInvocationIdentity[] = [];
             for await (const page of paginateDescribeMaintenanceWindowExecutionTaskInvocations(
-              { client: ssm },
+              { client: h.ssm },
               { WindowExecutionId: execution.WindowExecutionId, TaskId: task.TaskExecutionId },
             )) {
               list.push(...(page.WindowExecutionTaskInvocationIdentities ?? []));
             }
-            if (task.Status === 'SUCCESS' && list.length !== fleet.nodeIds.length) {
+            if (task.Status === 'SUCCESS' && list.length !== h.fleet.nodeIds.length) {
               violations.notSuccess.push(`task ${taskWhere}: SUCCESS with ${list.length} invocations`);
             }
             const nodes = new Map<string, number>();
@@ -547,7 +452,7 @@ describe('the window engine under kill -9 of the server', () => {
       }
 
       // What happened, for the record.
-      const delays = fleet.agents
+      const delays = h.fleet.agents
         .flatMap((agent) => agent.output().split('\n'))
         .filter((line) => line.includes('"msg":"disconnected; reconnecting"'))
         .map((line) => (JSON.parse(line) as { delayMs: number }).delayMs)
@@ -555,7 +460,7 @@ describe('the window engine under kill -9 of the server', () => {
       const count = (test: (iteration: Iteration) => boolean) => iterations.filter(test).length;
       // Warnings and errors the servers logged (pino levels 40 and 50), by message.
       const complaints = new Map<string, number>();
-      for (const line of incarnations.flatMap((incarnation) => incarnation.output().split('\n'))) {
+      for (const line of h.incarnations.flatMap((incarnation) => incarnation.output().split('\n'))) {
         const match = /^\{"level":(40|50),.*"msg":"([^"]*)"/.exec(line);
         if (match) {
           const key = `${match[1] === '50' ? 'error' : 'warn'}: ${match[2]}`;
@@ -564,7 +469,7 @@ describe('the window engine under kill -9 of the server', () => {
       }
       console.log(
         [
-          `crash test, seed ${seed}: ${incarnations.length - 1} kills (${ITERATIONS} iterations, ${count((iteration) => iteration.recoveryKillMs !== undefined)} killed again while resuming) in ${((loopEndedAt - started) / 1000).toFixed(1)} s, ` +
+          `crash test, seed ${seed}: ${h.incarnations.length - 1} kills (${ITERATIONS} iterations, ${count((iteration) => iteration.recoveryKillMs !== undefined)} killed again while resuming) in ${((loopEndedAt - started) / 1000).toFixed(1)} s, ` +
             `drained in ${((drainedAt - loopEndedAt) / 1000).toFixed(1)} s; executions ${JSON.stringify(Object.fromEntries(statusCounts))}; ` +
             `${invocations.size} invocations (${successes} SUCCESS), ${marks.length} lines on the nodes`,
           `kills: ${count((iteration) => iteration.mode === 'blind')} blind, ${count((iteration) => iteration.mode === 'synced')} synced, ` +

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CancelMaintenanceWindowExecutionCommand,
-  CreateMaintenanceWindowCommand,
   DescribeMaintenanceWindowExecutionsCommand,
   DescribeMaintenanceWindowExecutionTaskInvocationsCommand,
   DescribeMaintenanceWindowExecutionTasksCommand,
@@ -18,7 +17,6 @@ import {
   GetMaintenanceWindowExecutionCommand,
   GetMaintenanceWindowExecutionTaskCommand,
   GetMaintenanceWindowExecutionTaskInvocationCommand,
-  RegisterTargetWithMaintenanceWindowCommand,
   RegisterTaskWithMaintenanceWindowCommand,
   type MaintenanceWindowExecution,
   type SSMClient,
@@ -28,6 +26,7 @@ import { awsSsm } from '../support/aws-cli.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
+import { windowOverNodes } from '../support/killable-server.js';
 
 const TERMINAL = new Set(['SUCCESS', 'FAILED', 'TIMED_OUT', 'CANCELLED', 'SKIPPED_OVERLAPPING']);
 
@@ -75,25 +74,12 @@ describe('the window engine on three real agents', () => {
 
   async function windowDueSoon(name: string, seconds: number) {
     const at = atSecondsFromNow(seconds);
-    const { WindowId } = await ssm.send(
-      new CreateMaintenanceWindowCommand({
-        Name: name,
-        Schedule: at.expression,
-        ScheduleTimezone: 'UTC',
-        Duration: 1,
-        Cutoff: 0,
-        AllowUnassociatedTargets: false,
-      }),
+    const window = await windowOverNodes(
+      ssm,
+      { name, schedule: at.expression, ownerInformation: 'platform team' },
+      fleet.nodeIds,
     );
-    const { WindowTargetId } = await ssm.send(
-      new RegisterTargetWithMaintenanceWindowCommand({
-        WindowId,
-        ResourceType: 'INSTANCE',
-        Targets: [{ Key: 'InstanceIds', Values: [...fleet.nodeIds] }],
-        OwnerInformation: 'platform team',
-      }),
-    );
-    return { windowId: WindowId!, windowTargetId: WindowTargetId!, dueAt: at.dueAt };
+    return { ...window, dueAt: at.dueAt };
   }
 
   async function registerShellTask(
