@@ -9,11 +9,9 @@
  *   IN_PROGRESS  priority groups run in ascending order, the tasks of a group in parallel; no
  *                group starts at or after the cutoff;
  *   the end      statuses add up (window-run.ts) and the execution ends.
- * One task execution resolves its targets, then launches one Run Command command per node under
- * the task's MaxConcurrency and MaxErrors (the invocations one pass may launch are recorded in one
- * transaction). At the cutoff a CANCEL_TASK task cancels its running commands and launches
- * nothing more; a CONTINUE_TASK task carries on. A cancel (CancelMaintenanceWindowExecution, or
- * the window's deletion) stops launching and cancels running commands.
+ * Each task execution is driven by the TaskRunner (task-runner.ts): targets, rate control,
+ * following invocations, the cutoff of a CANCEL_TASK task. A cancel (CancelMaintenanceWindowExecution,
+ * or the window's deletion) stops launching and cancels running commands.
  *
  * Crash safety: a restarted server calls `start()`, which resumes every execution the store
  * holds as unfinished from what was recorded: groups with task executions are not started
@@ -21,38 +19,22 @@
  * twice: the agent also dedupes each command), invocations in flight are followed through
  * their commands, whose dispatcher resumes them too.
  */
-import type { InvocationDetails } from '../domain/command.js';
-import type { MaintenanceWindow, WindowTask } from '../domain/maintenance-window.js';
-import { resolveMaxConcurrency, resolveMaxErrors } from '../domain/rate-control.js';
-import type {
-  RunTarget,
-  TaskExecution,
-  TaskInvocation,
-  WindowExecution,
-  WindowExecutionStatus,
-} from '../domain/window-execution.js';
+import type { MaintenanceWindow } from '../domain/maintenance-window.js';
+import type { WindowExecution, WindowExecutionStatus } from '../domain/window-execution.js';
 import {
-  countsAsTaskError,
   DETAILS,
   groupByPriority,
   isTerminalExecutionStatus,
   runFrame,
-  taskExecutionDetails,
-  taskExecutionStatus,
   windowExecutionResult,
   type RunFrame,
 } from '../domain/window-run.js';
-import { targetKey } from '../services/window-run/run-targets.js';
-import type { Launch, WindowRunService } from '../services/window-run/window-run-service.js';
+import type { WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { SlotQueue } from './slot-queue.js';
+import { TaskRunner, type InvocationEndings, type RunState } from './task-runner.js';
 import { Wakeup } from './wakeup.js';
-
-/** Where the runner hears that a command's invocation ended (the dispatcher's events). */
-export interface InvocationEndings {
-  onInvocationEnded(listener: (commandId: string, details: InvocationDetails) => void): void;
-}
 
 export interface RunnerOptions {
   /** Executions IN_PROGRESS at once; more wait as PENDING (spec §6.10). */
@@ -66,37 +48,22 @@ export const DEFAULT_RUNNER_OPTIONS = {
   recheckIntervalMs: 30_000,
 } as const satisfies RunnerOptions;
 
-interface Run {
+interface Run extends RunState {
   execution: WindowExecution;
   frame: RunFrame;
   cancelRequested: boolean;
   readonly wake: Wakeup;
-  readonly tasks: Set<TaskRun>;
   /** Stops the run's timers when it ends. */
   readonly ended: AbortController;
 }
 
-interface TaskRun {
-  readonly run: Run;
-  readonly task: WindowTask;
-  execution: TaskExecution;
-  readonly wake: Wakeup;
-  /** In flight, by command id. */
-  readonly running: Map<string, TaskInvocation>;
-  /** Statuses of the invocations that ended. */
-  readonly ended: WindowExecutionStatus[];
-  stoppedAtCutoff: boolean;
-}
-
 export class WindowRunner {
   private readonly active = new Map<string, Run>();
-  /** Task invocations in flight, by command id. */
-  private readonly byCommand = new Map<string, TaskRun>();
   /** Executions holding a slot (IN_PROGRESS or CANCELLING), and those waiting for one. */
   private readonly slots: SlotQueue<Run>;
   private readonly stopping = new AbortController();
   private readonly drives = new Set<Promise<void>>();
-  private readonly recheckIntervalMs: number;
+  private readonly tasks: TaskRunner;
 
   constructor(
     private readonly runs: WindowRunService,
@@ -105,9 +72,8 @@ export class WindowRunner {
     endings: InvocationEndings,
     options: RunnerOptions = DEFAULT_RUNNER_OPTIONS,
   ) {
-    this.recheckIntervalMs = options.recheckIntervalMs;
     this.slots = new SlotQueue(options.maxConcurrentRuns, (run) => run.wake.notify());
-    endings.onInvocationEnded((commandId, details) => this.invocationEnded(commandId, details));
+    this.tasks = new TaskRunner(runs, clock, logger, endings, options.recheckIntervalMs, this.stopping.signal);
   }
 
   /** Resumes every execution the store holds as unfinished (after a restart). */
@@ -165,7 +131,7 @@ export class WindowRunner {
     }
     run.cancelRequested = true;
     for (const task of run.tasks) {
-      this.cancelRunning(task);
+      this.tasks.cancelRunning(task);
       task.wake.notify();
     }
     run.wake.notify();
@@ -262,17 +228,7 @@ export class WindowRunner {
       const results = await Promise.all(
         executions.map((execution) => {
           const task = group.find((candidate) => candidate.windowTaskId === execution.windowTaskId)!;
-          return isTerminalExecutionStatus(execution.status)
-            ? execution.status
-            : this.runTask({
-                run,
-                task,
-                execution,
-                wake: new Wakeup(),
-                running: new Map(),
-                ended: [],
-                stoppedAtCutoff: false,
-              });
+          return isTerminalExecutionStatus(execution.status) ? execution.status : this.tasks.run(run, task, execution);
         }),
       );
       if (this.stopping.signal.aborted) {
@@ -349,213 +305,7 @@ export class WindowRunner {
     return true;
   }
 
-  // One task execution
-
-  private async runTask(task: TaskRun): Promise<WindowExecutionStatus> {
-    const { run } = task;
-    run.tasks.add(task);
-    try {
-      if (task.execution.runTargets === undefined) {
-        const recorded = await this.runs.recordTargets(this.siteOf(task));
-        if ('failure' in recorded) {
-          return await this.endTask(task, 'FAILED', recorded.failure);
-        }
-        task.execution = recorded.taskExecution;
-      }
-      const targets = task.execution.runTargets!;
-      if (targets.length === 0) {
-        return await this.endTask(task, 'SUCCESS', DETAILS.noTargets);
-      }
-      const queue = await this.resumeInvocations(task, targets);
-      const concurrency = resolveMaxConcurrency(task.execution.maxConcurrency, targets.length);
-      const allowedErrors = resolveMaxErrors(task.execution.maxErrors, targets.length);
-      // Re-checked before every launch: a launch may fail at once, and a cancel may arrive
-      // while one awaits the store.
-      const mayLaunch = () =>
-        !run.cancelRequested && !task.stoppedAtCutoff && task.ended.filter(countsAsTaskError).length <= allowedErrors;
-      for (;;) {
-        if (this.stopping.signal.aborted) {
-          return task.execution.status;
-        }
-        if (
-          !task.stoppedAtCutoff &&
-          task.execution.cutoffBehavior === 'CANCEL_TASK' &&
-          this.now() >= run.frame.cutoffAt
-        ) {
-          task.stoppedAtCutoff = true;
-          this.cancelRunning(task);
-        }
-        await this.launchWhileAllowed(task, queue, concurrency, mayLaunch);
-        if (task.running.size === 0 && (queue.length === 0 || !mayLaunch())) {
-          break;
-        }
-        await this.waitForChange(task);
-      }
-      const status = taskExecutionStatus({
-        invocationStatuses: task.ended,
-        unlaunched: queue.length,
-        cancelRequested: run.cancelRequested,
-        stoppedAtCutoff: task.stoppedAtCutoff,
-      });
-      const details = taskExecutionDetails({
-        status,
-        ended: task.ended.length,
-        unlaunched: queue.length,
-        stoppedAtCutoff: task.stoppedAtCutoff,
-      });
-      return await this.endTask(task, status, details);
-    } finally {
-      run.tasks.delete(task);
-    }
-  }
-
-  /**
-   * Launches from the queue while rate control allows: each invocation is prepared in turn (one
-   * that fails at once counts against MaxErrors before the next), then all are recorded together.
-   */
-  private async launchWhileAllowed(
-    task: TaskRun,
-    queue: RunTarget[],
-    concurrency: number,
-    mayLaunch: () => boolean,
-  ): Promise<void> {
-    const launches: Launch[] = [];
-    const launching = new Map<string, TaskInvocation>();
-    while (
-      mayLaunch() &&
-      task.running.size + launching.size < concurrency &&
-      queue.length > 0 &&
-      inSequence(queue[0]!, task.running, launching)
-    ) {
-      const launch = await this.runs.prepareInvocation(this.siteOf(task), queue.shift()!);
-      launches.push(launch);
-      if (launch.kind === 'failed') {
-        task.ended.push('FAILED');
-      } else {
-        launching.set(launch.prepared.command.commandId, launch.invocation);
-      }
-    }
-    await this.runs.launch(launches, () => {
-      for (const invocation of launching.values()) {
-        this.follow(task, invocation);
-      }
-    });
-    if (task.run.cancelRequested || task.stoppedAtCutoff) {
-      // Stopped while these launches awaited the store: cancelRunning() did not see them.
-      for (const commandId of launching.keys()) {
-        this.runs.cancelCommand(commandId);
-      }
-    }
-  }
-
-  /**
-   * Picks up the invocations already recorded (after a restart): ended ones count, running ones
-   * are followed. @returns the targets still to launch, in order.
-   */
-  private async resumeInvocations(task: TaskRun, targets: readonly RunTarget[]): Promise<RunTarget[]> {
-    const launched = new Set<string>();
-    for (const invocation of await this.runs.invocationsOf(task.execution)) {
-      launched.add(targetKey(invocation));
-      if (isTerminalExecutionStatus(invocation.status)) {
-        task.ended.push(invocation.status);
-      } else if (invocation.executionId !== undefined) {
-        this.follow(task, invocation);
-      }
-    }
-    for (const [commandId, invocation] of [...task.running]) {
-      const ending = await this.runs.commandEnding(invocation);
-      if (ending !== undefined) {
-        await this.settle(task, commandId, ending.details, ending.endedAt);
-      } else if (task.run.cancelRequested) {
-        this.runs.cancelCommand(commandId);
-      }
-    }
-    return targets.filter((target) => !launched.has(targetKey(target)));
-  }
-
-  private follow(task: TaskRun, invocation: TaskInvocation): void {
-    task.running.set(invocation.executionId!, invocation);
-    this.byCommand.set(invocation.executionId!, task);
-  }
-
-  /** Waits for an invocation to end, a cancel or the cutoff; re-reads the store now and then. */
-  private async waitForChange(task: TaskRun): Promise<void> {
-    const timer = new AbortController();
-    const recheck = this.clock.sleep(this.recheckIntervalMs, timer.signal).then(
-      () => true,
-      () => false,
-    );
-    const woke = await Promise.race([task.wake.wait().then(() => false), recheck]);
-    timer.abort();
-    if (woke) {
-      for (const [commandId, invocation] of [...task.running]) {
-        const ending = await this.runs.commandEnding(invocation);
-        if (ending !== undefined) {
-          await this.settle(task, commandId, ending.details, ending.endedAt);
-        }
-      }
-    }
-  }
-
-  private invocationEnded(commandId: string, details: InvocationDetails): void {
-    const task = this.byCommand.get(commandId);
-    if (task === undefined) {
-      return;
-    }
-    this.settle(task, commandId, details).catch((error: unknown) => {
-      this.logger.error({ err: error, commandId }, 'could not record the end of a window task invocation');
-    });
-  }
-
-  /**
-   * Records a task invocation's end (once) and wakes its task.
-   * @param endedAt when the command invocation ended, when known (else now).
-   */
-  private async settle(
-    task: TaskRun,
-    commandId: string,
-    details: InvocationDetails,
-    endedAt: number = this.now(),
-  ): Promise<void> {
-    const invocation = task.running.get(commandId);
-    if (invocation === undefined) {
-      return;
-    }
-    task.running.delete(commandId);
-    this.byCommand.delete(commandId);
-    const stoppedAtCutoff = task.stoppedAtCutoff && !task.run.cancelRequested;
-    task.ended.push(await this.runs.settleInvocation(invocation, details, endedAt, stoppedAtCutoff));
-    task.wake.notify();
-  }
-
-  private cancelRunning(task: TaskRun): void {
-    for (const commandId of task.running.keys()) {
-      this.runs.cancelCommand(commandId);
-    }
-  }
-
-  private async endTask(task: TaskRun, status: WindowExecutionStatus, details: string): Promise<WindowExecutionStatus> {
-    task.execution = await this.runs.endTask(task.execution, task.run.frame, status, details);
-    return status;
-  }
-
-  private siteOf(task: TaskRun) {
-    return { execution: task.run.execution, task: task.task, taskExecution: task.execution };
-  }
-
   private now(): number {
     return this.clock.now().getTime();
   }
-}
-
-/** Window targets run one after another (spec §6.4): a target waits until the previous one's nodes ended. */
-function inSequence(next: RunTarget, ...inFlight: ReadonlyMap<string, TaskInvocation>[]): boolean {
-  return inFlight.every((invocations) => {
-    for (const invocation of invocations.values()) {
-      if (invocation.windowTargetId !== next.windowTargetId) {
-        return false;
-      }
-    }
-    return true;
-  });
 }

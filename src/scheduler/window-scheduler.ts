@@ -23,7 +23,8 @@
 import { windowSchedule, type MaintenanceWindow } from '../domain/maintenance-window.js';
 import { nextRunAfter } from '../domain/schedule/schedule.js';
 import { runFrame } from '../domain/window-run.js';
-import type { DueTime, WindowRunService } from '../services/window-run/window-run-service.js';
+import type { DueTime } from '../services/window-run/due-times.js';
+import type { WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/store.js';

@@ -20,7 +20,6 @@
 import { isTerminal, type InvocationDetails, type SendCommandRequest } from '../../domain/command.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { MaintenanceWindow, WindowTask } from '../../domain/maintenance-window.js';
-import { formatScheduleTime } from '../../domain/schedule/schedule.js';
 import type {
   RunTarget,
   TaskExecution,
@@ -28,13 +27,7 @@ import type {
   WindowExecution,
   WindowExecutionStatus,
 } from '../../domain/window-execution.js';
-import {
-  DETAILS,
-  invocationStatusOf,
-  isTerminalExecutionStatus,
-  runFrame,
-  type RunFrame,
-} from '../../domain/window-run.js';
+import { DETAILS, invocationStatusOf, type RunFrame } from '../../domain/window-run.js';
 import {
   documentParametersOf,
   invocationRequest,
@@ -49,6 +42,8 @@ import type { Logger } from '../../shared/logger.js';
 import type { NodeWithTags, Store } from '../../store/store.js';
 import type { PreparedCommand } from '../command-service.js';
 import { DEFAULT_REGION, type ServiceContext } from '../service-context.js';
+import { markCancelling } from './cancel-record.js';
+import { dueTimeRecord, logDueTimes, type DueTime } from './due-times.js';
 import { GroupCommit } from './group-commit.js';
 import { resolveRunTargets } from './run-targets.js';
 
@@ -62,13 +57,6 @@ export interface CommandPort {
   dispatch(commandId: string): void;
   cancel(commandId: string, instanceIds: undefined): Promise<void>;
 }
-
-/** What the scheduler decided for one due time of one window. */
-export type DueTime = { readonly window: MaintenanceWindow; readonly dueAt: number } & (
-  | { readonly kind: 'start' | 'missed' }
-  /** Its previous execution (`running`) still runs. */
-  | { readonly kind: 'overlapping'; readonly running: string }
-);
 
 /** One task execution of a run, with the task it runs. */
 export interface TaskSite {
@@ -147,30 +135,7 @@ export class WindowRunService {
       }
       return inserted;
     });
-    const missed = new Map<string, number>();
-    for (const decision of decisions) {
-      if (decision.kind === 'overlapping') {
-        this.logger.info(
-          { windowId: decision.window.windowId, running: decision.running },
-          'window due while its previous execution runs: skipped',
-        );
-      } else if (decision.kind === 'missed') {
-        missed.set(decision.window.windowId, (missed.get(decision.window.windowId) ?? 0) + 1);
-      }
-    }
-    for (const [windowId, count] of missed) {
-      this.logger.warn({ windowId, recorded: count }, 'window due times missed while the server was not running');
-    }
-    for (const execution of started) {
-      this.logger.info(
-        {
-          windowId: execution.windowId,
-          windowExecutionId: execution.windowExecutionId,
-          lateMs: now - execution.scheduledAt,
-        },
-        'window execution started',
-      );
-    }
+    logDueTimes(this.logger, decisions, started, now);
     return started;
   }
 
@@ -467,54 +432,6 @@ export class WindowRunService {
   private now(): number {
     return this.clock.now().getTime();
   }
-}
-
-/** The row one due time adds to the history. */
-function dueTimeRecord(decision: DueTime, now: number): WindowExecution {
-  const { window, dueAt } = decision;
-  const base = { windowExecutionId: newUuid(), windowId: window.windowId, scheduledAt: dueAt };
-  switch (decision.kind) {
-    case 'start':
-      return { ...base, status: 'PENDING', startedAt: now };
-    case 'overlapping':
-      return {
-        ...base,
-        status: 'SKIPPED_OVERLAPPING',
-        statusDetails: DETAILS.overlapping(decision.running),
-        startedAt: dueAt,
-        endedAt: dueAt,
-      };
-    case 'missed':
-      return {
-        ...base,
-        status: 'TIMED_OUT',
-        statusDetails: DETAILS.missed(missedReason(window, dueAt, now)),
-        startedAt: dueAt,
-        endedAt: dueAt,
-      };
-  }
-}
-
-function missedReason(window: MaintenanceWindow, dueAt: number, now: number): string {
-  const zone = window.scheduleTimezone ?? 'UTC';
-  const cutoffAt = runFrame(window, dueAt).cutoffAt;
-  return cutoffAt <= now
-    ? `the server did not run it between its due time ${formatScheduleTime(new Date(dueAt), zone)} and its cutoff ${formatScheduleTime(new Date(cutoffAt), zone)} (it was stopped or stalled).`
-    : `due ${formatScheduleTime(new Date(dueAt), zone)}, but a later due time of this window started instead.`;
-}
-
-/** The one cancel write. @returns false when there is nothing to cancel. */
-async function markCancelling(store: Store, execution: WindowExecution): Promise<boolean> {
-  if (isTerminalExecutionStatus(execution.status) || execution.cancelRequested === true) {
-    return false;
-  }
-  await store.updateWindowExecution({
-    windowExecutionId: execution.windowExecutionId,
-    cancelRequested: true,
-    status: 'CANCELLING',
-    statusDetails: DETAILS.cancelling,
-  });
-  return true;
 }
 
 /** Errors about one node rather than the task: not registered, or not its platform. */
