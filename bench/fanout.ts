@@ -40,55 +40,43 @@
  * `--profile-server` runs the server under `node --cpu-prof` and prints the top functions during
  * the measured rounds of the largest N. Its figures are slower than an unprofiled run's.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import {
-  CreateActivationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
   SendCommandCommand,
   type Command,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { REGISTER_PATH, PROTOCOL_VERSION, type RegisterRequest } from '../src/protocol/agent-protocol.js';
-import {
-  simulatedNodeFacts,
-  type CommandSighting,
-  type SimulatedAgentIdentity,
-  type SimulatorReply,
-  type SimulatorRequest,
-} from './support/agent-simulator.js';
+import { REGISTER_PATH } from '../src/protocol/agent-protocol.js';
+import type { CommandSighting, SimulatorReply } from './support/agent-simulator.js';
 import { fmt, loadAverageText, machineLine, median, percentileOfSorted, preciseNowMs } from './support/figures.js';
-import {
-  checkBuiltServer,
-  REPO_ROOT,
-  SERVER_SETTINGS,
-  ssmClient,
-  startMado,
-  type ServerHandle,
-} from './support/mado-server.js';
-import { megabytes, openFilesLimits, readCpuSeconds, readMemory } from './support/process-stats.js';
+import { checkBuiltServer, SERVER_SETTINGS, ssmClient, startMado, type ServerHandle } from './support/mado-server.js';
+import { megabytes, readCpuSeconds, readMemory } from './support/process-stats.js';
 import { parseBenchArgs, runWhenMain } from './support/options.js';
 import { RunGuard } from './support/run-guard.js';
 import { printServerProfile, type MeasuredSpan } from './support/server-profile.js';
+import {
+  checkDescriptors,
+  checkPorts,
+  connectAgents,
+  createActivations,
+  newAgents,
+  registerAgents,
+  REGISTRATIONS_IN_FLIGHT,
+  SimulatorProcess,
+} from './support/simulated-fleet.js';
 
-const SIMULATOR = join(REPO_ROOT, 'bench', 'support', 'agent-simulator.ts');
 const GOAL_AGENTS = 10_000;
 const GOAL_SUCCESS_SECONDS = 3;
 const GOAL_IDLE_RSS_MB = 500;
 const FLEET_TAG = { Key: 'Fleet', Value: 'bench' } as const;
-/** SSM's bounds on an activation's RegistrationLimit. */
-const REGISTRATIONS_PER_ACTIVATION = 1000;
-const REGISTRATIONS_IN_FLIGHT = 16;
 const POLL_INTERVAL_MS = 50;
 const SETTLE_MS = 2000;
 const BETWEEN_ROUNDS_MS = 1000;
-/** Descriptors a process needs besides the agents' sockets (SQLite, stdio, HTTP, headroom). */
-const FD_HEADROOM = 1024;
 /** Hard limit on the whole run, whatever the options. */
 const BUDGET_MS = 30 * 60 * 1000;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -140,224 +128,6 @@ function parseOptions(argv: readonly string[]): BenchOptions {
 }
 
 const guard = new RunGuard();
-
-// ---------------------------------------------------------------------------------------------
-// Limits: descriptors and ports
-
-/**
- * Checks that N sockets fit under the hard open-files limit (Node raises its soft limit to the
- * hard one when it starts); returns the line to print, or undefined after printing why not.
- */
-function checkDescriptors(options: BenchOptions): string | undefined {
-  const limits = openFilesLimits();
-  const serverNeeds = options.agents + FD_HEADROOM;
-  const generatorNeeds = Math.ceil(options.agents / options.generators) + FD_HEADROOM;
-  const hardText = limits.hard === Infinity ? 'unlimited' : fmt(limits.hard);
-  const what =
-    `${fmt(options.agents)} agents need about ${fmt(serverNeeds)} open files in the server and ` +
-    `${fmt(generatorNeeds)} in each of ${options.generators} load-generator process(es) ` +
-    `(${fmt(serverNeeds + generatorNeeds * options.generators)} in all)`;
-  if (limits.hard < Math.max(serverNeeds, generatorNeeds)) {
-    console.error(
-      `Open files: the hard limit (ulimit -Hn) is ${hardText}; ${what}.\n` +
-        `Raise the hard limit (as root: \`ulimit -Hn 65536\` in the shell that runs npm, \`nofile\` in ` +
-        `/etc/security/limits.conf, or LimitNOFILE= for a systemd unit), or run fewer with \`--agents\`. ` +
-        `(\`--generators 2\` halves the load generator's share, not the server's.)`,
-    );
-    return undefined;
-  }
-  return `Open files: hard limit ${hardText} (each Node process raises its soft limit, ${fmt(limits.soft)} here, up to it); ${what}: enough.`;
-}
-
-/** Checks that the ephemeral port range holds N client sockets to one server port. */
-function checkPorts(agents: number): boolean {
-  let text: string;
-  try {
-    text = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
-  } catch {
-    // Not Linux: nothing to check.
-    return true;
-  }
-  const [low, high] = text.trim().split(/\s+/).map(Number);
-  const ports = (high ?? 0) - (low ?? 0) + 1;
-  if (ports < agents + FD_HEADROOM) {
-    console.error(
-      `The ephemeral port range (${text.trim()}, ${fmt(ports)} ports) is too small for ${fmt(agents)} connections from ` +
-        '127.0.0.1 to one port; widen net.ipv4.ip_local_port_range or run fewer with --agents.',
-    );
-    return false;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The load generator processes
-
-class SimulatorProcess {
-  private readonly pending: { resolve: (reply: SimulatorReply) => void; reject: (error: Error) => void }[] = [];
-  private exitError: Error | undefined;
-  private readonly exited: Promise<void>;
-
-  private constructor(private readonly child: ChildProcess) {
-    child.on('message', (reply: SimulatorReply) => {
-      const waiter = this.pending.shift();
-      if (reply.type === 'fatal') {
-        waiter?.reject(new Error(`load generator failed: ${reply.message}`));
-      } else {
-        waiter?.resolve(reply);
-      }
-    });
-    this.exited = new Promise((resolveExit) => {
-      child.once('exit', (code, signal) => {
-        this.exitError = new Error(`load generator ${child.pid ?? '?'} exited (${code ?? signal})`);
-        for (const waiter of this.pending.splice(0)) {
-          waiter.reject(this.exitError);
-        }
-        resolveExit();
-      });
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  static async start(): Promise<SimulatorProcess> {
-    const child = fork(SIMULATOR, [], {
-      cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const simulator = new SimulatorProcess(child);
-    const ready = await simulator.wait(REQUEST_TIMEOUT_MS, 'to start');
-    if (ready.type !== 'ready') {
-      throw new Error(`load generator answered ${ready.type} instead of ready`);
-    }
-    return simulator;
-  }
-
-  request(message: SimulatorRequest, timeoutMs: number): Promise<SimulatorReply> {
-    this.child.send(message);
-    return this.wait(timeoutMs, `to answer ${message.type}`);
-  }
-
-  private wait(timeoutMs: number, what: string): Promise<SimulatorReply> {
-    if (this.exitError !== undefined) {
-      return Promise.reject(this.exitError);
-    }
-    return new Promise((resolveReply, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`load generator ${this.child.pid ?? '?'} took more than ${timeoutMs} ms ${what}`)),
-        timeoutMs,
-      );
-      this.pending.push({
-        resolve: (reply) => {
-          clearTimeout(timer);
-          resolveReply(reply);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      });
-    });
-  }
-
-  /** Closes the agents' sockets, then the process; kills it when it does not go in time. */
-  async stop(): Promise<void> {
-    if (this.exitError === undefined && this.child.connected) {
-      await this.request({ type: 'close' }, 20_000).catch(() => {
-        // Killed below.
-      });
-    }
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Registration
-
-interface NewAgent {
-  readonly publicKeyBase64: string;
-  readonly privateKeyPkcs8: string;
-  readonly computerName: string;
-}
-
-function newAgents(first: number, count: number): NewAgent[] {
-  const agents: NewAgent[] = [];
-  for (let i = first; i < first + count; i++) {
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    agents.push({
-      publicKeyBase64: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
-      privateKeyPkcs8: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
-      computerName: `bench-agent-${String(i).padStart(5, '0')}`,
-    });
-  }
-  return agents;
-}
-
-async function createActivations(ssm: SSMClient, count: number): Promise<{ id: string; code: string }[]> {
-  const activations: { id: string; code: string }[] = [];
-  for (let i = 0; i < Math.ceil(count / REGISTRATIONS_PER_ACTIVATION); i++) {
-    guard.throwIfAborted();
-    const created = await ssm.send(
-      new CreateActivationCommand({
-        IamRole: 'MadoBenchNode',
-        DefaultInstanceName: 'bench',
-        RegistrationLimit: Math.min(REGISTRATIONS_PER_ACTIVATION, count - i * REGISTRATIONS_PER_ACTIVATION),
-        Description: 'bench:fanout',
-      }),
-    );
-    if (created.ActivationId === undefined || created.ActivationCode === undefined) {
-      throw new Error(`CreateActivation answered without an id or code: ${JSON.stringify(created)}`);
-    }
-    activations.push({ id: created.ActivationId, code: created.ActivationCode });
-  }
-  return activations;
-}
-
-/** Registers the agents (agent i on activation floor(i / 1000)); returns their node ids in order. */
-async function registerAgents(
-  origin: string,
-  activations: readonly { id: string; code: string }[],
-  agents: readonly NewAgent[],
-): Promise<string[]> {
-  const nodeIds: string[] = new Array<string>(agents.length);
-  const endpoint = new URL(REGISTER_PATH, origin);
-  let next = 0;
-  const worker = async () => {
-    while (next < agents.length) {
-      guard.throwIfAborted();
-      const index = next++;
-      const agent = agents[index]!;
-      const activation = activations[Math.floor(index / REGISTRATIONS_PER_ACTIVATION)]!;
-      const body: RegisterRequest = {
-        protocol: PROTOCOL_VERSION,
-        activationId: activation.id,
-        activationCode: activation.code,
-        publicKey: agent.publicKeyBase64,
-        tags: [{ ...FLEET_TAG }],
-        facts: simulatedNodeFacts(agent.computerName),
-      };
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      const nodeId = response.status === 200 ? (JSON.parse(text) as { nodeId?: unknown }).nodeId : undefined;
-      if (typeof nodeId !== 'string' || !/^mi-[0-9a-f]{17}$/.test(nodeId)) {
-        throw new Error(`registration ${index + 1} answered ${response.status}: ${text.slice(0, 300)}`);
-      }
-      nodeIds[index] = nodeId;
-    }
-  };
-  await Promise.all(Array.from({ length: REGISTRATIONS_IN_FLIGHT }, () => worker()));
-  return nodeIds;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Rounds
@@ -678,9 +448,9 @@ async function main(): Promise<number> {
       const keysStart = performance.now();
       const fresh = newAgents(nodeIds.length, count);
       const keysMs = performance.now() - keysStart;
-      const activations = await createActivations(ssm, count);
+      const activations = await createActivations(ssm, count, 'bench:fanout', guard);
       const registerStart = performance.now();
-      const registered = await registerAgents(server.url.origin, activations, fresh);
+      const registered = await registerAgents(server.url.origin, activations, fresh, () => [{ ...FLEET_TAG }], guard);
       const registerS = (performance.now() - registerStart) / 1000;
       nodeIds.push(...registered);
       console.log(
@@ -688,42 +458,17 @@ async function main(): Promise<number> {
           `in ${fmt(registerS, 2)} s: ${fmt(count / registerS)} registrations/s (Ed25519 keys made beforehand in ${fmt(keysMs / 1000, 2)} s)`,
       );
 
-      const connectStart = performance.now();
-      const replies = await Promise.all(
-        generators.map((generator, g) =>
-          generator.request(
-            {
-              type: 'connect',
-              origin: server!.url.origin,
-              agents: registered
-                .map((nodeId, i): SimulatedAgentIdentity & { g: number } => ({
-                  nodeId,
-                  privateKeyPkcs8: fresh[i]!.privateKeyPkcs8,
-                  computerName: fresh[i]!.computerName,
-                  g: i % generators.length,
-                }))
-                .filter((identity) => identity.g === g)
-                .map(({ g: _g, ...identity }) => identity),
-              handshakesInFlight: Math.max(1, Math.floor(options.handshakesInFlight / generators.length)),
-              timeoutMs: 5 * 60 * 1000,
-            },
-            6 * 60 * 1000,
-          ),
-        ),
-      );
-      const connectS = (performance.now() - connectStart) / 1000;
-      const connected = replies.filter(
-        (r): r is Extract<SimulatorReply, { type: 'connected' }> => r.type === 'connected',
-      );
-      const ready = connected.reduce((sum, r) => sum + r.ready, 0);
-      if (connected.some((r) => r.failed > 0) || ready !== agents) {
-        throw new Error(
-          `${ready} of ${agents} agents connected; failures: ${connected.flatMap((r) => r.failures).join('; ')}`,
-        );
+      const {
+        ready,
+        seconds: connectS,
+        heartbeatIntervalMs,
+      } = await connectAgents(generators, server.url.origin, registered, fresh, options.handshakesInFlight);
+      if (ready !== agents) {
+        throw new Error(`${fmt(ready)} of ${fmt(agents)} agents are connected`);
       }
       console.log(
         `  Connected ${fmt(count)} WebSockets (challenge, signed hello, welcome; ${options.handshakesInFlight} handshakes in flight) ` +
-          `in ${fmt(connectS, 2)} s: ${fmt(count / connectS)} connections/s; ${fmt(agents)} agents connected, heartbeating every ${fmt((connected[0]?.heartbeatIntervalMs ?? NaN) / 1000)} s`,
+          `in ${fmt(connectS, 2)} s: ${fmt(count / connectS)} connections/s; ${fmt(agents)} agents connected, heartbeating every ${fmt(heartbeatIntervalMs / 1000)} s`,
       );
 
       await guard.sleep(SETTLE_MS);

@@ -1,5 +1,5 @@
 /**
- * The fan-out benchmark's load generator: a child process (`node --import tsx
+ * The benchmarks' load generator (bench:fanout, bench:schedule): a child process (`node --import tsx
  * bench/support/agent-simulator.ts`, IPC channel to the benchmark) holding many simulated agents,
  * each with its own node id, Ed25519 key and WebSocket, speaking the real agent protocol
  * (src/protocol/agent-protocol.ts) and answering at once.
@@ -7,12 +7,14 @@
  * One simulated agent's modes: `connecting` → `awaiting-welcome` (challenge answered with a hello
  * signed over `helloSigningText(nodeId, nonce)`) → `ready` (heartbeat every heartbeatIntervalMs
  * as the welcome says; on `deliver`: `accepted`, then `result` Success with one step per document
- * step, stdout "ok") → `closed`. It runs nothing and keeps no journal.
+ * step, stdout "ok") → `closed`. It runs nothing and keeps no journal. In reconnect mode a
+ * connection the server closes (a restart) is opened again with backoff, from `connecting`.
  *
  * IPC, benchmark → simulator (`SimulatorRequest`): `connect` adds agents and answers `connected`
  * when each has been welcomed or has failed (at most `handshakesInFlight` handshakes at a time,
  * so the server's listen backlog never overflows); `report` answers what the agents saw of one
- * command; `close` closes every socket and answers `closed`.
+ * command; `totals` answers what they saw of every command since the last reset; `close` closes
+ * every socket and answers `closed`.
  *
  * Invariants: only 127.0.0.1 is contacted; every wait is bounded (a handshake by
  * HANDSHAKE_TIMEOUT_MS, a `connect` by its `timeoutMs`); the hot path (deliver → accepted →
@@ -52,9 +54,33 @@ export type SimulatorRequest =
       readonly agents: readonly SimulatedAgentIdentity[];
       readonly handshakesInFlight: number;
       readonly timeoutMs: number;
+      /**
+       * Whether agents whose connection the server closes connect again (as a real agent does
+       * after a server restart), with backoff, at most `handshakesInFlight` at a time; without
+       * it, a lost connection is counted and fails the benchmark.
+       */
+      readonly reconnect?: boolean;
     }
   | { readonly type: 'report'; readonly commandId: string; readonly sentAtMs: number }
+  /** What the agents saw of every command since the last reset; `reset` starts a new count after it. */
+  | { readonly type: 'totals'; readonly reset: boolean }
   | { readonly type: 'close' };
+
+/** What the agents of one simulator saw of all commands since the last count. */
+export interface SightingTotals {
+  /** Distinct commands delivered. */
+  readonly commands: number;
+  /** Distinct (command, agent) deliveries. */
+  readonly delivered: number;
+  readonly repeatedDeliveries: number;
+  /** Distinct (command, agent) results acknowledged. */
+  readonly acknowledged: number;
+  /** Agents that received more than one distinct command. */
+  readonly agentsWithSeveralCommands: number;
+  /** Latest `resultAck` received (`preciseNowMs()` of this host; NaN without any). */
+  readonly lastAckAtMs: number;
+  readonly unexpected: readonly string[];
+}
 
 /** What the agents of one simulator saw of one command. */
 export interface CommandSighting {
@@ -90,11 +116,51 @@ export type SimulatorReply =
       readonly lostConnections: number;
       readonly lostSamples: readonly string[];
     } & CommandSighting)
+  | ({
+      readonly type: 'totals';
+      readonly lostConnections: number;
+      readonly lostSamples: readonly string[];
+      /** Connections closed by the server and opened again (reconnect mode). */
+      readonly reconnected: number;
+      /** Agents reconnecting now. */
+      readonly reconnecting: number;
+    } & SightingTotals)
   | { readonly type: 'closed' }
   | { readonly type: 'fatal'; readonly message: string };
 
 const HANDSHAKE_TIMEOUT_MS = 30_000;
 const MAX_SAMPLES = 5;
+/** Reconnect mode: attempts per lost connection, and the backoff between them (with jitter). */
+const RECONNECT_ATTEMPTS = 60;
+const RECONNECT_BACKOFF_MS = { first: 500, max: 5000 } as const;
+
+/** At most `limit` tasks at a time. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(limit: number) {
+    this.free = limit;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) {
+      this.free -= 1;
+    } else {
+      await new Promise<void>((resolveSlot) => this.waiting.push(resolveSlot));
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next === undefined) {
+        this.free += 1;
+      } else {
+        next();
+      }
+    }
+  }
+}
 
 type AgentMode = 'connecting' | 'awaiting-welcome' | 'ready' | 'closed';
 
@@ -108,9 +174,13 @@ interface Sighting {
 class Simulator {
   private readonly agents = new Set<SimulatedAgent>();
   private readonly sightings = new Map<string, Sighting>();
-  private lostConnections = 0;
-  private readonly lostSamples: string[] = [];
+  lostConnections = 0;
+  readonly lostSamples: string[] = [];
+  reconnected = 0;
+  reconnecting = 0;
   private closing = false;
+  /** Set by a `connect` with `reconnect`: where and how lost agents connect again. */
+  private rejoin: { url: URL; slots: Slots } | undefined;
   heartbeatIntervalMs = NaN;
 
   readyCount(): number {
@@ -132,7 +202,41 @@ class Simulator {
     return sighting;
   }
 
-  lost(nodeId: string, reason: string): void {
+  /** A ready agent's connection was closed by the server. */
+  dropped(agent: SimulatedAgent, nodeId: string, reason: string): void {
+    if (this.closing) {
+      return;
+    }
+    if (this.rejoin === undefined) {
+      this.lost(nodeId, reason);
+      return;
+    }
+    void this.reconnect(agent, nodeId, this.rejoin);
+  }
+
+  private async reconnect(agent: SimulatedAgent, nodeId: string, rejoin: { url: URL; slots: Slots }): Promise<void> {
+    this.reconnecting += 1;
+    try {
+      let outcome = 'not tried';
+      for (let attempt = 1; attempt <= RECONNECT_ATTEMPTS && !this.closing; attempt++) {
+        const backoffMs = Math.min(RECONNECT_BACKOFF_MS.max, RECONNECT_BACKOFF_MS.first * attempt);
+        await new Promise((resolveWait) => setTimeout(resolveWait, backoffMs * (0.5 + Math.random())));
+        if (this.closing) {
+          return;
+        }
+        outcome = await rejoin.slots.run(() => agent.open(rejoin.url, HANDSHAKE_TIMEOUT_MS));
+        if (outcome === 'ready') {
+          this.reconnected += 1;
+          return;
+        }
+      }
+      this.lost(nodeId, `did not reconnect after ${RECONNECT_ATTEMPTS} attempts (last: ${outcome})`);
+    } finally {
+      this.reconnecting -= 1;
+    }
+  }
+
+  private lost(nodeId: string, reason: string): void {
     if (this.closing) {
       return;
     }
@@ -148,6 +252,9 @@ class Simulator {
       throw new Error(`refusing to connect to ${url.href}: the benchmark only talks to 127.0.0.1`);
     }
     url.protocol = 'ws:';
+    if (request.reconnect === true) {
+      this.rejoin = { url, slots: new Slots(Math.max(1, request.handshakesInFlight)) };
+    }
     const deadline = Date.now() + request.timeoutMs;
     const failures: string[] = [];
     let failed = 0;
@@ -205,6 +312,40 @@ class Simulator {
       unexpected: sighting.unexpected,
       lostConnections: this.lostConnections,
       lostSamples: this.lostSamples,
+    };
+  }
+
+  totals(reset: boolean): SightingTotals {
+    const commandsPerAgent = new Map<string, number>();
+    let delivered = 0;
+    let repeatedDeliveries = 0;
+    let acknowledged = 0;
+    let lastAckAtMs = NaN;
+    const unexpected: string[] = [];
+    for (const sighting of this.sightings.values()) {
+      delivered += sighting.deliveredAtMs.size;
+      repeatedDeliveries += sighting.repeatedDeliveries;
+      acknowledged += sighting.ackedAtMs.size;
+      for (const nodeId of sighting.deliveredAtMs.keys()) {
+        commandsPerAgent.set(nodeId, (commandsPerAgent.get(nodeId) ?? 0) + 1);
+      }
+      for (const at of sighting.ackedAtMs.values()) {
+        lastAckAtMs = Number.isNaN(lastAckAtMs) ? at : Math.max(lastAckAtMs, at);
+      }
+      unexpected.push(...sighting.unexpected.slice(0, MAX_SAMPLES - unexpected.length));
+    }
+    const commands = [...this.sightings.values()].filter((sighting) => sighting.deliveredAtMs.size > 0).length;
+    if (reset) {
+      this.sightings.clear();
+    }
+    return {
+      commands,
+      delivered,
+      repeatedDeliveries,
+      acknowledged,
+      agentsWithSeveralCommands: [...commandsPerAgent.values()].filter((count) => count > 1).length,
+      lastAckAtMs,
+      unexpected,
     };
   }
 
@@ -280,7 +421,7 @@ class SimulatedAgent {
         clearInterval(this.heartbeat);
         settle(`closed by the server (${code} ${reason.toString()})`);
         if (wasReady) {
-          this.simulator.lost(this.identity.nodeId, `closed (${code} ${reason.toString()})`);
+          this.simulator.dropped(this, this.identity.nodeId, `closed (${code} ${reason.toString()})`);
         }
       });
     });
@@ -405,7 +546,9 @@ function reply(message: SimulatorReply): void {
 
 function runSimulator(): void {
   if (process.send === undefined) {
-    console.error('agent-simulator.ts runs as a child of bench/fanout.ts (it needs an IPC channel).');
+    console.error(
+      'agent-simulator.ts runs as a child of a benchmark (bench/fanout.ts, bench/schedule.ts: it needs an IPC channel).',
+    );
     process.exit(2);
   }
   const simulator = new Simulator();
@@ -420,6 +563,16 @@ function runSimulator(): void {
             return;
           case 'report':
             reply(simulator.report(request.commandId, request.sentAtMs));
+            return;
+          case 'totals':
+            reply({
+              type: 'totals',
+              ...simulator.totals(request.reset),
+              lostConnections: simulator.lostConnections,
+              lostSamples: simulator.lostSamples,
+              reconnected: simulator.reconnected,
+              reconnecting: simulator.reconnecting,
+            });
             return;
           case 'close':
             await simulator.close();

@@ -52,10 +52,14 @@ export interface ServerHandle {
   output(): string;
   /** SIGTERM, then SIGKILL after SERVER_STOP_TIMEOUT_MS; resolves when the process has exited. */
   stop(): Promise<void>;
+  /** SIGKILL (a crash: nothing is flushed or closed); resolves when the process has exited. */
+  kill(): Promise<void>;
 }
 
 export interface MadoStartOptions {
   readonly dataDir: string;
+  /** The port to listen on (default 0: any free port). */
+  readonly port?: number;
   /** Runs the server under `node --cpu-prof`, writing the profile into this directory. */
   readonly profileDir?: string;
   /** Extra environment (the admin key, `MADO_LOG_LEVEL=warn`, PATH and HOME are always set). */
@@ -65,7 +69,17 @@ export interface MadoStartOptions {
 export async function startMado(options: MadoStartOptions): Promise<ServerHandle> {
   const nodeArgs = options.profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.profileDir];
   const spawnedAtMs = performance.now();
-  const args = [...nodeArgs, MADO_BIN, 'server', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir];
+  const args = [
+    ...nodeArgs,
+    MADO_BIN,
+    'server',
+    '--port',
+    String(options.port ?? 0),
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    options.dataDir,
+  ];
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     stdio: 'pipe',
@@ -100,6 +114,12 @@ export async function startMado(options: MadoStartOptions): Promise<ServerHandle
     await exited;
     clearTimeout(timer);
   };
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
   try {
     const url = await new Promise<URL>((resolveUrl, reject) => {
       const timer = setTimeout(
@@ -123,7 +143,7 @@ export async function startMado(options: MadoStartOptions): Promise<ServerHandle
     if (url.hostname !== '127.0.0.1') {
       throw new Error(`server listens on ${url.href}; the benchmarks only send traffic to 127.0.0.1`);
     }
-    return { url, spawnedAtMs, pid: child.pid, output: () => output, stop };
+    return { url, spawnedAtMs, pid: child.pid, output: () => output, stop, kill };
   } catch (error) {
     await stop();
     throw error;

@@ -73,3 +73,47 @@ export function openFilesLimits(): OpenFilesLimits {
 export function megabytes(bytes: number): number {
   return bytes / 1_000_000;
 }
+
+/** What a process used over a span: CPU seconds, resident memory at its end and at its peak. */
+export interface SpanUsage {
+  readonly cpuSeconds: number;
+  readonly rssEndMb: number;
+  /** Highest VmRSS sampled during the span (every `sampleMs`). */
+  readonly rssPeakMb: number;
+}
+
+/**
+ * Measures one process over a span (a benchmark's phase or round): CPU from /proc at both ends,
+ * VmRSS sampled while it runs (VmHWM is the peak since the process started, not the span's).
+ */
+export class ProcessMeter {
+  private readonly cpuAtStart: number;
+  private peakRssBytes: number;
+  private readonly sampler: NodeJS.Timeout;
+
+  constructor(
+    private readonly pid: number | undefined,
+    sampleMs = 200,
+  ) {
+    this.cpuAtStart = readCpuSeconds(pid) ?? NaN;
+    this.peakRssBytes = readMemory(pid)?.rssBytes ?? NaN;
+    this.sampler = setInterval(() => this.sample(), sampleMs);
+    this.sampler.unref();
+  }
+
+  stop(): SpanUsage {
+    clearInterval(this.sampler);
+    const rssEnd = this.sample();
+    return {
+      cpuSeconds: (readCpuSeconds(this.pid) ?? NaN) - this.cpuAtStart,
+      rssEndMb: megabytes(rssEnd),
+      rssPeakMb: megabytes(this.peakRssBytes),
+    };
+  }
+
+  private sample(): number {
+    const rss = readMemory(this.pid)?.rssBytes ?? NaN;
+    this.peakRssBytes = Number.isNaN(this.peakRssBytes) ? rss : Math.max(this.peakRssBytes, rss);
+    return rss;
+  }
+}
