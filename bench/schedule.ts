@@ -132,11 +132,6 @@ const USAGE = `Usage: npm run bench:schedule -- [--windows 1000] [--targets 10] 
                                [--restart-after-ms 0] [--profile-server]`;
 
 function parseOptions(argv: readonly string[]): BenchOptions {
-  if (argv.includes('--profile-server')) {
-    throw new Error(
-      'bench:schedule has no --profile-server (its rounds are minutes apart); profile with bench:fanout.',
-    );
-  }
   const args = parseBenchArgs(
     argv,
     {

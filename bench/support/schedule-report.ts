@@ -173,8 +173,8 @@ export function groupRow(round: GroupRound): string {
     `${round.groupMs
       .map((value) => fmt(value / 1000, 2))
       .join(', ')
-      .padEnd(25)} | ${usageText(round.usage)}       | ` +
-    `${fmt(round.repeatedDeliveries).padStart(6)}`
+      .padEnd(25)} | ${usageText(round.usage)}    | ` +
+    `${fmt(round.repeatedDeliveries).padStart(10)}`
   );
 }
 

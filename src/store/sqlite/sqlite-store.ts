@@ -2,14 +2,16 @@
  * The embedded SQLite backend: one file in the data directory, WAL mode, versioned plain-SQL
  * migrations applied at open. SQLite has a single writer; Kysely's SQLite driver serialises
  * every query and transaction on one connection, which is what makes check-then-write sequences
- * inside `Store.transaction` atomic here.
+ * inside `Store.transaction` atomic here; callers queue for it first come, first served
+ * (fifo-dialect.ts).
  */
 import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { Kysely, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { KyselyStore } from '../common/kysely-store.js';
+import { FifoSqliteDialect } from './fifo-dialect.js';
 import type { Database } from '../common/schema.js';
 import type { Store } from '../store.js';
 
@@ -189,7 +191,7 @@ export function openSqliteStore(
   // the name index for a narrow name prefix, the creation index for a broad one. `windows` is
   // small (bounded by the quota) and is where the choice matters, so it is analysed in full.
   refreshStatistics(db);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(db) }) });
+  const kysely = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(db) }) });
   const store = new KyselyStore(kysely, {
     optimize: async (database) => {
       await sql`ANALYZE windows`.execute(database);
