@@ -37,6 +37,7 @@ import {
   type DeliveredInvocation,
   type RegisterRequest,
 } from '../../src/protocol/agent-protocol.js';
+import { FifoGate } from '../../src/shared/fifo-gate.js';
 import { preciseNowMs } from './figures.js';
 
 /** One agent to simulate: its node id, its private key (PKCS8 DER, base64) and host name. */
@@ -134,34 +135,6 @@ const MAX_SAMPLES = 5;
 const RECONNECT_ATTEMPTS = 60;
 const RECONNECT_BACKOFF_MS = { first: 500, max: 5000 } as const;
 
-/** At most `limit` tasks at a time. */
-class Slots {
-  private free: number;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(limit: number) {
-    this.free = limit;
-  }
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.free > 0) {
-      this.free -= 1;
-    } else {
-      await new Promise<void>((resolveSlot) => this.waiting.push(resolveSlot));
-    }
-    try {
-      return await task();
-    } finally {
-      const next = this.waiting.shift();
-      if (next === undefined) {
-        this.free += 1;
-      } else {
-        next();
-      }
-    }
-  }
-}
-
 type AgentMode = 'connecting' | 'awaiting-welcome' | 'ready' | 'closed';
 
 interface Sighting {
@@ -180,7 +153,7 @@ class Simulator {
   reconnecting = 0;
   private closing = false;
   /** Set by a `connect` with `reconnect`: where and how lost agents connect again. */
-  private rejoin: { url: URL; slots: Slots } | undefined;
+  private rejoin: { url: URL; slots: FifoGate } | undefined;
   heartbeatIntervalMs = NaN;
 
   readyCount(): number {
@@ -214,7 +187,7 @@ class Simulator {
     void this.reconnect(agent, nodeId, this.rejoin);
   }
 
-  private async reconnect(agent: SimulatedAgent, nodeId: string, rejoin: { url: URL; slots: Slots }): Promise<void> {
+  private async reconnect(agent: SimulatedAgent, nodeId: string, rejoin: { url: URL; slots: FifoGate }): Promise<void> {
     this.reconnecting += 1;
     try {
       let outcome = 'not tried';
@@ -253,7 +226,7 @@ class Simulator {
     }
     url.protocol = 'ws:';
     if (request.reconnect === true) {
-      this.rejoin = { url, slots: new Slots(Math.max(1, request.handshakesInFlight)) };
+      this.rejoin = { url, slots: new FifoGate(Math.max(1, request.handshakesInFlight)) };
     }
     const deadline = Date.now() + request.timeoutMs;
     const failures: string[] = [];
@@ -384,6 +357,8 @@ class SimulatedAgent {
 
   /** Opens the socket and runs the handshake; 'ready' or why not. */
   open(url: URL, timeoutMs: number): Promise<'ready' | string> {
+    // Also after a close (reconnect mode): the handshake starts over.
+    this.mode = 'connecting';
     return new Promise((resolveOutcome) => {
       let settled = false;
       const settle = (outcome: 'ready' | string) => {
