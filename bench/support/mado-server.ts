@@ -102,8 +102,9 @@ export async function startMado(options: MadoStartOptions): Promise<ServerHandle
     }
     child.once('exit', () => resolveExit());
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (!running()) {
       return;
     }
     child.kill('SIGTERM');
@@ -115,7 +116,7 @@ export async function startMado(options: MadoStartOptions): Promise<ServerHandle
     clearTimeout(timer);
   };
   const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
+    if (running()) {
       child.kill('SIGKILL');
       await exited;
     }

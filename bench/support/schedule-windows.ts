@@ -20,6 +20,7 @@ import {
   type SSMClient,
   type Target,
 } from '@aws-sdk/client-ssm';
+import { inPool } from './pool.js';
 import type { RunGuard } from './run-guard.js';
 
 /** Whole-hour, half-hour and quarter-hour offsets, both hemispheres, with and without DST. */
@@ -89,26 +90,6 @@ export function cronAtSecond(instantMs: number, zone: string): string {
 /** The first whole minute at least `leadMs` from `nowMs`. */
 export function nextWholeMinute(nowMs: number, leadMs: number): number {
   return Math.ceil((nowMs + leadMs) / 60_000) * 60_000;
-}
-
-/** Runs `work` on every item, `inFlight` at a time; rejects on the first failure. */
-export async function inPool<T, R>(
-  items: readonly T[],
-  inFlight: number,
-  guard: RunGuard,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      guard.throwIfAborted();
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, items.length) }, () => worker()));
-  return results;
 }
 
 /** Creates a window (parked), one window target and one RUN_COMMAND task per task spec. */

@@ -21,6 +21,7 @@ import {
 } from './agent-simulator.js';
 import { fmt } from './figures.js';
 import { REPO_ROOT } from './mado-server.js';
+import { inPool } from './pool.js';
 import { openFilesLimits } from './process-stats.js';
 import type { RunGuard } from './run-guard.js';
 
@@ -232,39 +233,30 @@ export async function registerAgents(
   tagsOf: (index: number) => RegisterRequest['tags'],
   guard: RunGuard,
 ): Promise<string[]> {
-  const nodeIds: string[] = new Array<string>(agents.length);
   const endpoint = new URL(REGISTER_PATH, origin);
-  let next = 0;
-  const worker = async () => {
-    while (next < agents.length) {
-      guard.throwIfAborted();
-      const index = next++;
-      const agent = agents[index]!;
-      const activation = activations[Math.floor(index / REGISTRATIONS_PER_ACTIVATION)]!;
-      const body: RegisterRequest = {
-        protocol: PROTOCOL_VERSION,
-        activationId: activation.id,
-        activationCode: activation.code,
-        publicKey: agent.publicKeyBase64,
-        tags: tagsOf(index),
-        facts: simulatedNodeFacts(agent.computerName),
-      };
-      const response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
-      const text = await response.text();
-      const nodeId = response.status === 200 ? (JSON.parse(text) as { nodeId?: unknown }).nodeId : undefined;
-      if (typeof nodeId !== 'string' || !/^mi-[0-9a-f]{17}$/.test(nodeId)) {
-        throw new Error(`registration ${index + 1} answered ${response.status}: ${text.slice(0, 300)}`);
-      }
-      nodeIds[index] = nodeId;
+  return inPool(agents, REGISTRATIONS_IN_FLIGHT, guard, async (agent, index) => {
+    const activation = activations[Math.floor(index / REGISTRATIONS_PER_ACTIVATION)]!;
+    const body: RegisterRequest = {
+      protocol: PROTOCOL_VERSION,
+      activationId: activation.id,
+      activationCode: activation.code,
+      publicKey: agent.publicKeyBase64,
+      tags: tagsOf(index),
+      facts: simulatedNodeFacts(agent.computerName),
+    };
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    const nodeId = response.status === 200 ? (JSON.parse(text) as { nodeId?: unknown }).nodeId : undefined;
+    if (typeof nodeId !== 'string' || !/^mi-[0-9a-f]{17}$/.test(nodeId)) {
+      throw new Error(`registration ${index + 1} answered ${response.status}: ${text.slice(0, 300)}`);
     }
-  };
-  await Promise.all(Array.from({ length: REGISTRATIONS_IN_FLIGHT }, () => worker()));
-  return nodeIds;
+    return nodeId;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

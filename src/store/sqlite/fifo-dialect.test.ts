@@ -1,30 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { FifoGate, FifoSqliteDialect } from './fifo-dialect.js';
-
-describe('FifoGate', () => {
-  it('serves waiters one at a time, in arrival order', async () => {
-    const gate = new FifoGate();
-    const order: number[] = [];
-    let holders = 0;
-    let mostHolders = 0;
-    await Promise.all(
-      Array.from({ length: 50 }, async (_, i) => {
-        await gate.acquire();
-        holders += 1;
-        mostHolders = Math.max(mostHolders, holders);
-        order.push(i);
-        await Promise.resolve();
-        holders -= 1;
-        gate.release();
-      }),
-    );
-    expect(order).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(mostHolders).toBe(1);
-    expect(gate.queued).toBe(0);
-  });
-});
+import { FifoSqliteDialect } from './fifo-dialect.js';
 
 describe('FifoSqliteDialect', () => {
   it('keeps a transaction whole while many queries wait for the connection', async () => {

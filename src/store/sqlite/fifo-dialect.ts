@@ -20,35 +20,7 @@ import {
   type QueryCompiler,
   type TransactionSettings,
 } from 'kysely';
-
-/** One holder at a time; waiters served in arrival order, each woken once. */
-export class FifoGate {
-  private held = false;
-  private readonly waiting: (() => void)[] = [];
-
-  async acquire(): Promise<void> {
-    if (!this.held) {
-      this.held = true;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiting.shift();
-    if (next === undefined) {
-      this.held = false;
-    } else {
-      // Handed over: `held` stays true for the next holder.
-      next();
-    }
-  }
-
-  /** Callers waiting now (for tests and diagnostics). */
-  get queued(): number {
-    return this.waiting.length;
-  }
-}
+import { FifoGate } from '../../shared/fifo-gate.js';
 
 class FifoDriver implements Driver {
   private readonly gate = new FifoGate();
