@@ -2,11 +2,8 @@
  * The agent release queries of the Kysely store (`agent_releases`). Dialect-neutral. Releases
  * are immutable: there is no update, and an insert of a known version changes nothing.
  */
-import type { Kysely, Transaction } from 'kysely';
 import type { AgentRelease } from '../../domain/agent-release.js';
-import type { Database } from './schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from './query-kit.js';
 
 const METADATA = ['version', 'sha256', 'size_bytes', 'published_at'] as const;
 

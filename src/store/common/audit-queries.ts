@@ -3,12 +3,11 @@
  * paginated on (at, audit_id), newest first; every filter is served by an index ending in `at`
  * (migration 0007).
  */
-import type { ExpressionBuilder, Kysely, Transaction } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { AuditOutcome } from '../../shared/audit-recorder.js';
 import type { AuditEntry, AuditQuery, Page } from '../store.js';
+import type { Db } from './query-kit.js';
 import type { AuditLogTable, Database } from './schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 function rowToAuditEntry(row: AuditLogTable): AuditEntry {
   const entry: Record<string, unknown> = {

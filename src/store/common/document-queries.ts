@@ -3,7 +3,7 @@
  * documents' rows in `tags`). Dialect-neutral; `KyselyStore` runs the ones that change several
  * rows inside a transaction.
  */
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { ExpressionBuilder } from 'kysely';
 import type { DocumentVersionSummary, StoredDocument, StoredDocumentVersion } from '../../domain/stored-document.js';
 import type { Tag } from '../../domain/tags.js';
 import type { DocumentListing, DocumentQuery, Page, PageRequest } from '../store.js';
@@ -15,20 +15,13 @@ import {
   rowToVersionSummary,
   VERSION_SUMMARY_COLUMNS,
 } from './document-rows.js';
+import { pageLimit, type Db } from './query-kit.js';
 import type { Database } from './schema.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
 type ListingScope = ExpressionBuilder<Database, 'documents' | 'document_versions'>;
 
 /** LIKE wildcards and the quote that delimits JSON strings: no platform type contains them. */
 const NOT_A_PLATFORM_TYPE = /[%_"\\]/;
-
-function pageLimit(limit: number) {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
-    throw new Error(`page limit must be a whole number from 1 to 10000; got ${limit}`);
-  }
-  return sql.lit(limit + 1);
-}
 
 export async function insertDocument(
   db: Db,

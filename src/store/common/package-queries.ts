@@ -3,13 +3,11 @@
  * node inventory (`node_inventory`). Dialect-neutral; `KyselyStore` runs the ones that change
  * several rows inside a transaction.
  */
-import type { Kysely, Transaction } from 'kysely';
 import type { ApplicationInventory, InstalledApplication, PackageVersion } from '../../domain/package.js';
 import { APPLICATION_INVENTORY_TYPE } from '../../domain/package.js';
 import type { PackageManifest } from '../../domain/package-manifest.js';
-import type { Database, PackageVersionsTable } from './schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from './query-kit.js';
+import type { PackageVersionsTable } from './schema.js';
 
 function rowToPackageVersion(row: PackageVersionsTable): PackageVersion {
   return {

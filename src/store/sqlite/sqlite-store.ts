@@ -13,7 +13,7 @@ import { Kysely, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { KyselyStore } from '../common/kysely-store.js';
 import { FifoSqliteDialect } from './fifo-dialect.js';
 import type { Database } from '../common/schema.js';
-import type { Store } from '../store.js';
+import type { Store, StoreCapabilities } from '../store.js';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations', 'sqlite');
 
@@ -35,6 +35,14 @@ export interface SqliteStoreOptions {
   /** Durability of commits; default `FULL`. */
   readonly synchronous?: SqliteSynchronous;
 }
+
+/** One writer, on one connection, in one process: nothing to claim or notify across servers. */
+export const SQLITE_CAPABILITIES: StoreCapabilities = {
+  backend: 'sqlite',
+  singleWriter: true,
+  supportsSkipLocked: false,
+  supportsNotify: false,
+};
 
 export interface MigrationOutcome {
   readonly applied: readonly string[];
@@ -193,6 +201,7 @@ export function openSqliteStore(
   refreshStatistics(db);
   const kysely = new Kysely<Database>({ dialect: new FifoSqliteDialect({ database: withStatementCache(db) }) });
   const store = new KyselyStore(kysely, {
+    capabilities: SQLITE_CAPABILITIES,
     optimize: async (database) => {
       await sql`ANALYZE windows`.execute(database);
       await sql`PRAGMA optimize`.execute(database);
