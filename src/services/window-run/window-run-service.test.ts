@@ -3,7 +3,7 @@
  * writes to the history, and that both cancel paths write the same thing.
  */
 import { randomBytes } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Services } from '../../api/operation.js';
 import type { MaintenanceWindow, WindowTask } from '../../domain/maintenance-window.js';
 import type { WindowExecution } from '../../domain/window-execution.js';
@@ -18,7 +18,7 @@ import { BuiltinDocumentCatalog } from '../builtin-document-catalog.js';
 import type { DispatchNotifier } from '../dispatch-notifier.js';
 import { SecretBox } from '../secret-box.js';
 import { DEFAULT_QUOTAS, type ServiceContext } from '../service-context.js';
-import { WindowRunService, type CommandPort } from './window-run-service.js';
+import { FLEET_SNAPSHOT_MS, WindowRunService, type CommandPort } from './window-run-service.js';
 
 const ACCOUNT_ID = '123456789012';
 const NODE = 'mi-00000000000000001';
@@ -190,6 +190,26 @@ describe('WindowRunService tasks', () => {
       'All 1 invocations succeeded.',
     );
     expect(ended).toMatchObject({ status: 'SUCCESS', endedInsideWindow: true, endedAt: DUE + 60_000 });
+  });
+
+  it('reads the fleet once for the task starts of one second, and again after it', async () => {
+    const reads = vi.spyOn(store, 'listActiveNodes');
+    const startTask = async (dueAt: number) => {
+      const [pending] = await runs.recordDueTimes([{ kind: 'start', window, dueAt }]);
+      const execution = await runs.startExecution(pending!, window);
+      const [taskExecution] = await runs.startGroup(execution, [task]);
+      const recorded = await runs.recordTargets({ execution, task, taskExecution: taskExecution! });
+      expect('taskExecution' in recorded && recorded.taskExecution.runTargets).toEqual([
+        { instanceId: NODE, resourceType: 'INSTANCE' },
+      ]);
+    };
+    await startTask(DUE);
+    clock.set(new Date(DUE + 5 + FLEET_SNAPSHOT_MS - 1));
+    await startTask(DUE + 1);
+    expect(reads).toHaveBeenCalledTimes(1);
+    clock.set(new Date(DUE + 5 + FLEET_SNAPSHOT_MS));
+    await startTask(DUE + 2);
+    expect(reads).toHaveBeenCalledTimes(2);
   });
 
   it('fails the invocation of a node that is gone at launch, storing no command', async () => {
