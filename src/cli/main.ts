@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { loadServerConfig, type ServerFlags } from '../server/config.js';
 import { createLogger } from '../server/pino-logger.js';
 import { startServer } from '../server/server.js';
+import { redactPostgresUrl } from '../server/store-migration.js';
 import { SELF_SIGNED_CERT_FILE, TLS_DIR } from '../server/tls-identity.js';
 import { systemClock } from '../shared/clock.js';
 import { addActivationCommands } from './activation-commands.js';
@@ -16,6 +17,7 @@ import { addAuditCommand } from './audit-commands.js';
 import { addCommandCommands } from './command-commands.js';
 import { addInventoryCommand, addPackageCommands } from './package-commands.js';
 import { addReleaseCommands } from './release-commands.js';
+import { addStoreCommands } from './store-commands.js';
 
 const VERSION = '0.1.0';
 
@@ -42,6 +44,7 @@ async function runServer(flags: ServerFlags): Promise<void> {
     ...(fingerprint === undefined ? [] : [`Fingerprint:     ${fingerprint}`]),
     `Console:         ${server.consoleUrl}`,
     `Data directory:  ${config.dataDir}`,
+    `Store:           ${config.databaseUrl === undefined ? `SQLite, ${join(config.dataDir, 'mado.db')}` : `PostgreSQL, ${redactPostgresUrl(config.databaseUrl)}`}`,
   ];
   const credentialsFile = config.secrets.adminCredentialsFile;
   if (server.bootstrap.generated !== undefined && credentialsFile !== undefined) {
@@ -99,10 +102,14 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('server')
-    .description('run the control plane (the SSM-compatible API) with the embedded SQLite store')
+    .description('run the control plane (the SSM-compatible API), on the embedded SQLite store or PostgreSQL')
     .option('--host <address>', 'address to listen on (env MADO_HOST)', undefined)
     .option('--port <port>', 'port to listen on, 0 for any free port (env MADO_PORT; default 8080)')
     .option('--data-dir <dir>', 'data directory (env MADO_DATA_DIR; default ./data)')
+    .option(
+      '--database-url <url>',
+      'keep the store in PostgreSQL, postgres://user@host:port/database[?schema=name] (env MADO_DATABASE_URL; default: SQLite in the data directory)',
+    )
     .addOption(
       new Option('--log-level <level>', 'log level (env MADO_LOG_LEVEL; default info)').choices([
         'fatal',
@@ -213,6 +220,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   addActivationCommands(program);
   // Audit log (issue #10, item 11)
   addAuditCommand(program);
+  addStoreCommands(program);
   // The program's own options (--version) only before a command, so that `mado releases publish
   // FILE --version V` reaches the command. Set last: commands added before keep their defaults.
   program.enablePositionalOptions();

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayLimits } from '../dispatcher/gateway-limits.js';
 import { DEFAULT_QUOTAS, type Quotas } from '../services/service-context.js';
+import { parsePostgresUrl } from '../store/postgres/postgres-store.js';
 import { SQLITE_SYNCHRONOUS_MODES, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import { loadGatewayLimits, loadHttpLimits, type HttpLimits } from './config-limits.js';
 import { loadTlsConfig, type ServerTlsConfig, type TlsFlags } from './config-tls.js';
@@ -27,6 +28,11 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /**
+   * The PostgreSQL store (`--database-url` / MADO_DATABASE_URL, `postgres://…`); when absent,
+   * the embedded SQLite store in the data directory.
+   */
+  readonly databaseUrl?: string;
   readonly logLevel: LogLevel;
   /** Extra path prefix the API also answers under (e.g. '/ssm'); '/' always works. */
   readonly basePath: string;
@@ -78,6 +84,7 @@ export interface ServerFlags extends TlsFlags, SecretsFlags {
   readonly host?: string;
   readonly port?: string;
   readonly dataDir?: string;
+  readonly databaseUrl?: string;
   readonly logLevel?: string;
   readonly basePath?: string;
   readonly insecureDisableAuth?: boolean;
@@ -144,10 +151,12 @@ export function loadServerConfig(flags: ServerFlags, environment: NodeJS.Process
   const host = flags.host ?? environment.MADO_HOST ?? DEFAULTS.host;
   const agentBundle = env.text('MADO_AGENT_BUNDLE');
   const dataDir = resolve(flags.dataDir ?? environment.MADO_DATA_DIR ?? DEFAULTS.dataDir);
+  const databaseUrl = loadDatabaseUrl(flags.databaseUrl ?? env.text('MADO_DATABASE_URL'));
   return Object.freeze({
     host,
     port,
     dataDir,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     logLevel,
     basePath: basePath.replace(/\/+$/, '') || '/',
     authEnabled: !(flags.insecureDisableAuth ?? false),
@@ -178,6 +187,21 @@ export function loadServerConfig(flags: ServerFlags, environment: NodeJS.Process
     gatewayLimits: loadGatewayLimits(env),
     secrets: loadSecretsConfig(flags, environment, dataDir),
   });
+}
+
+/** A PostgreSQL URL checked now, so that a typo stops the server before it listens. */
+function loadDatabaseUrl(url: string | undefined): string | undefined {
+  if (url === undefined) {
+    return undefined;
+  }
+  try {
+    parsePostgresUrl(url);
+  } catch (error) {
+    throw new ConfigError(
+      `--database-url / MADO_DATABASE_URL: ${(error as Error).message.replace(/^database URL: /, '')}`,
+    );
+  }
+  return url;
 }
 
 /** The bootstrap admin key given in MADO_ADMIN_ACCESS_KEY_ID / MADO_ADMIN_SECRET_ACCESS_KEY, if any. */

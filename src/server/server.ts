@@ -42,6 +42,7 @@ import { DEFAULT_RUNNER_OPTIONS, WindowRunner } from '../scheduler/window-runner
 import { WindowRunService } from '../services/window-run/window-run-service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import { openPostgresStore } from '../store/postgres/postgres-store.js';
 import { openSqliteStore, type SqliteSynchronous } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
@@ -159,6 +160,14 @@ export function openDataDirStore(dataDir: string, clock: Clock, synchronous?: Sq
   return openSqliteStore({ filename: join(dataDir, 'mado.db'), synchronous }, clock.now().getTime()).store;
 }
 
+/** The store the configuration names: PostgreSQL at `databaseUrl`, else SQLite in the data directory. */
+export async function openConfiguredStore(config: ServerConfig, clock: Clock): Promise<Store> {
+  if (config.databaseUrl === undefined) {
+    return openDataDirStore(config.dataDir, clock, config.sqliteSynchronous);
+  }
+  return (await openPostgresStore({ url: config.databaseUrl }, clock.now().getTime())).store;
+}
+
 /** Publishes the agent bundle shipped with this server as a release, unless its version is known. */
 async function publishOwnAgentBundle(
   releases: AgentReleaseService,
@@ -186,7 +195,7 @@ export async function startServer(config: ServerConfig, clock: Clock, logger: Lo
   // Secrets at rest: the master key is checked before the store opens, and against it after.
   ensurePrivateDataDir(config.dataDir);
   const masterKey = openMasterKey(config.secrets.masterKey);
-  const store = openDataDirStore(config.dataDir, clock, config.sqliteSynchronous);
+  const store = await openConfiguredStore(config, clock);
   await verifyMasterKey(store, config.secrets.masterKey, masterKey).catch(async (error: unknown) => {
     await store.close();
     throw error;

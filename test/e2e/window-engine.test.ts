@@ -24,6 +24,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsSsm } from '../support/aws-cli.js';
 import { startFleet, type Fleet } from '../support/fleet.js';
+import { storeBackends } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { eventually } from '../support/wait.js';
 import { windowOverNodes } from '../support/killable-server.js';
@@ -54,14 +55,14 @@ function marksOf(file: string): Mark[] {
     });
 }
 
-describe('the window engine on three real agents', () => {
+describe.each(storeBackends())('the window engine on three real agents, store $name', (backend) => {
   let server: ServerProcess;
   let ssm: SSMClient;
   let fleet: Fleet;
   const scratch = mkdtempSync(join(tmpdir(), 'mado-e2e-engine-'));
 
   beforeAll(async () => {
-    server = await startServerProcess({ env: { MADO_AGENT_HEARTBEAT_SECONDS: '1' } });
+    server = await startServerProcess({ env: { MADO_AGENT_HEARTBEAT_SECONDS: '1', ...backend.env() } });
     ssm = server.client();
     fleet = await startFleet(server, [{ Env: 'prod' }, { Env: 'prod' }, { Env: 'dev' }]);
   }, 120_000);
@@ -69,6 +70,7 @@ describe('the window engine on three real agents', () => {
   afterAll(async () => {
     await fleet?.dispose();
     await server?.dispose();
+    await backend.cleanUp();
     rmSync(scratch, { recursive: true, force: true });
   });
 

@@ -27,6 +27,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeBackends } from '../support/postgres.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
 const NODE_A = 'mi-0a1b2c3d4e5f60718';
@@ -82,7 +83,7 @@ const CONFIGURE_PACKAGE_TASK = {
   },
 };
 
-describe('the scenario through @aws-sdk/client-ssm', () => {
+describe.each(storeBackends())('the scenario through @aws-sdk/client-ssm, store $name', (backend) => {
   let server: ServerProcess;
   let ssm: SSMClient;
   let windowId: string;
@@ -92,12 +93,13 @@ describe('the scenario through @aws-sdk/client-ssm', () => {
   let packageTaskId: string;
 
   beforeAll(async () => {
-    server = await startServerProcess();
+    server = await startServerProcess({ env: backend.env() });
     ssm = server.client();
   });
 
   afterAll(async () => {
     await server.dispose();
+    await backend.cleanUp();
   });
 
   it('creates the window enabled, with every field as given', async () => {
