@@ -12,16 +12,14 @@
  * - Migrations run under a session advisory lock: servers starting together migrate once.
  * - BIGINT comes back as a JavaScript number (epoch milliseconds and counts fit a double).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from '../common/kysely-store.js';
+import { migrationsDir, planMigrations, readMigrationFiles } from '../common/migration-files.js';
 import type { Database } from '../common/schema.js';
 import type { Store, StoreCapabilities } from '../store.js';
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations', 'postgres');
+const MIGRATIONS_DIR = migrationsDir('postgres');
 
 /** Advisory lock keys (one 64-bit space per database): "mado" in ASCII, then a purpose. */
 const MIGRATION_LOCK = 0x6d61646f_0001n;
@@ -90,17 +88,6 @@ export function redactPostgresUrl(url: string): string {
   }
 }
 
-function migrationFiles(): { version: number; name: string; sql: string }[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((file) => /^\d{4}-.+\.sql$/.test(file))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file,
-      sql: readFileSync(join(MIGRATIONS_DIR, file), 'utf8'),
-    }));
-}
-
 function newPool(target: PostgresTarget, poolSize: number): pg.Pool {
   return new pg.Pool({
     connectionString: target.connectionString,
@@ -133,19 +120,9 @@ export async function migratePostgres(pool: pg.Pool, schema: string | undefined,
           (row) => row.version,
         ),
       );
-      const files = migrationFiles();
-      const newest = Math.max(0, ...done);
-      const known = files.length === 0 ? 0 : files[files.length - 1]!.version;
-      if (newest > known) {
-        throw new Error(
-          `The database is at schema version ${newest}, newer than this Mado knows (${known}); upgrade Mado or use another database.`,
-        );
-      }
+      const plan = planMigrations(readMigrationFiles(MIGRATIONS_DIR), done, 'database');
       const applied: string[] = [];
-      for (const file of files) {
-        if (done.has(file.version)) {
-          continue;
-        }
+      for (const file of plan.pending) {
         await client.query('BEGIN');
         try {
           await client.query(file.sql);
@@ -161,7 +138,7 @@ export async function migratePostgres(pool: pg.Pool, schema: string | undefined,
         }
         applied.push(file.name);
       }
-      return { applied, version: Math.max(newest, known) } satisfies PostgresMigrationOutcome;
+      return { applied, version: plan.version } satisfies PostgresMigrationOutcome;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
     }

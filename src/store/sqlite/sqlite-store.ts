@@ -5,17 +5,16 @@
  * inside `Store.transaction` atomic here; callers queue for it first come, first served
  * (fifo-dialect.ts).
  */
-import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { KyselyStore } from '../common/kysely-store.js';
+import { migrationsDir, planMigrations, readMigrationFiles } from '../common/migration-files.js';
 import { FifoSqliteDialect } from './fifo-dialect.js';
 import type { Database } from '../common/schema.js';
 import type { Store, StoreCapabilities } from '../store.js';
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'migrations', 'sqlite');
+const MIGRATIONS_DIR = migrationsDir('sqlite');
 
 /**
  * How SQLite makes commits durable (its `synchronous` pragma, in WAL mode):
@@ -49,18 +48,6 @@ export interface MigrationOutcome {
   readonly version: number;
 }
 
-/** The numbered migrations shipped with this build, in order. */
-function migrationFiles(): { version: number; name: string; sql: string }[] {
-  return readdirSync(MIGRATIONS_DIR)
-    .filter((file) => /^\d{4}-.+\.sql$/.test(file))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file,
-      sql: readFileSync(join(MIGRATIONS_DIR, file), 'utf8'),
-    }));
-}
-
 /**
  * Applies the migrations the file does not have yet, each in its own transaction, recording
  * them in `schema_migrations`. Refuses a database written by a newer Mado.
@@ -72,19 +59,9 @@ export function migrateSqlite(db: BetterSqlite3.Database, now: number): Migratio
   const done = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((row) => row.version),
   );
-  const files = migrationFiles();
-  const newest = Math.max(0, ...done);
-  const known = files.length === 0 ? 0 : files[files.length - 1]!.version;
-  if (newest > known) {
-    throw new Error(
-      `The database is at schema version ${newest}, newer than this Mado knows (${known}); upgrade Mado or use another data directory.`,
-    );
-  }
+  const plan = planMigrations(readMigrationFiles(MIGRATIONS_DIR), done, 'data directory');
   const applied: string[] = [];
-  for (const file of files) {
-    if (done.has(file.version)) {
-      continue;
-    }
+  for (const file of plan.pending) {
     db.transaction(() => {
       db.exec(file.sql);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
@@ -95,7 +72,7 @@ export function migrateSqlite(db: BetterSqlite3.Database, now: number): Migratio
     })();
     applied.push(file.name);
   }
-  return { applied, version: Math.max(newest, known) };
+  return { applied, version: plan.version };
 }
 
 /**
